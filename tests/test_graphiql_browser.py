@@ -57,23 +57,17 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.2)
-    pytest.fail(
-        f"{url} did not answer 200 within {HEALTH_TIMEOUT_S:.0f}s:\n{log.read_text()}"
-    )
+    pytest.fail(f"{url} did not answer 200 within {HEALTH_TIMEOUT_S:.0f}s:\n{log.read_text()}")
 
 
 def test_graphiql_runs_query_without_off_machine_requests(tmp_path: Path) -> None:
     if not CHROMIUM.exists():
-        _missing(
-            "no Chromium at /usr/bin/chromium: apt-get install chromium (CI installs it)"
-        )
+        _missing("no Chromium at /usr/bin/chromium: apt-get install chromium (CI installs it)")
     node = shutil.which("node")
     if node is None:
         _missing("no node on PATH: apt-get install nodejs npm (CI installs it)")
     if not (BROWSER_DIR / "node_modules" / "playwright-core").is_dir():
-        _missing(
-            "no tests/browser/node_modules/playwright-core: run tests/browser/install.sh"
-        )
+        _missing("no tests/browser/node_modules/playwright-core: run tests/browser/install.sh")
     assert node is not None
 
     env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp_path}/t.sqlite3"}
@@ -87,9 +81,7 @@ def test_graphiql_runs_query_without_off_machine_requests(tmp_path: Path) -> Non
         text=True,
         timeout=120,
     )
-    assert migrate.returncode == 0, (
-        f"migrate failed:\n{migrate.stdout}\n{migrate.stderr}"
-    )
+    assert migrate.returncode == 0, f"migrate failed:\n{migrate.stdout}\n{migrate.stderr}"
 
     port = _free_port()
     log = tmp_path / "server.log"
