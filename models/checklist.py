@@ -74,9 +74,7 @@ def load_template(data: Mapping[str, Any]) -> ChecklistTemplate:
         raise ValueError(f"template {template_id}: duplicate codes {duplicates}")
     threshold = data.get("poor_threshold")
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
-        raise ValueError(
-            f"template {template_id}: 'poor_threshold' must be a positive int"
-        )
+        raise ValueError(f"template {template_id}: 'poor_threshold' must be a positive int")
     return ChecklistTemplate(template_id, name, tuple(items), threshold)
 
 
