@@ -1,0 +1,7 @@
+"""Data and invariants: Tortoise models and the pure rules of the campaign."""
+
+MODEL_MODULES = [
+    "models.organization",
+    "models.account",
+    "models.audit",
+]

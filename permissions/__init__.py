@@ -1,0 +1,22 @@
+"""Field-level permissions: one class, one rule, attached to the field it guards."""
+
+from permissions.base import IsAuthenticated, allow
+from permissions.organization import (
+    CanManageBelow,
+    CanSeeAccount,
+    CanSeeBreadcrumb,
+    CanSeeOrganization,
+    CanSeeTarget,
+    IsRootAdmin,
+)
+
+__all__ = [
+    "CanManageBelow",
+    "CanSeeAccount",
+    "CanSeeBreadcrumb",
+    "CanSeeOrganization",
+    "CanSeeTarget",
+    "IsAuthenticated",
+    "IsRootAdmin",
+    "allow",
+]

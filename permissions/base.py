@@ -1,0 +1,56 @@
+"""The building blocks: who is asking, and how a refusal is reported."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.extensions.field_extension import FieldExtension
+from strawberry.permission import BasePermission, PermissionExtension
+from strawberry.types import Info
+
+from zhengdun.context import Context, Viewer
+
+UNAUTHENTICATED = "UNAUTHENTICATED"
+FORBIDDEN = "FORBIDDEN"
+
+
+def allow(*permissions: BasePermission) -> list[FieldExtension]:
+    """The field extension list for ``strawberry.field(extensions=allow(...))``."""
+    return [PermissionExtension(permissions=list(permissions), use_directives=False)]
+
+
+def unauthenticated() -> GraphQLError:
+    return GraphQLError("请先登录", extensions={"code": UNAUTHENTICATED})
+
+
+def require_viewer(info: Info[Context, Any]) -> Viewer:
+    viewer = info.context.viewer
+    if viewer is None:
+        raise unauthenticated()
+    return viewer
+
+
+class IsAuthenticated(BasePermission):
+    """Any logged-in admin."""
+
+    message = "请先登录"
+    error_extensions = {"code": UNAUTHENTICATED}
+
+    def has_permission(self, source: Any, info: Info[Context, Any], **kwargs: Any) -> bool:
+        return info.context.viewer is not None
+
+
+class ViewerRule(BasePermission):
+    """A rule about the logged-in viewer: anonymous callers get UNAUTHENTICATED first."""
+
+    message = "无权进行此操作"
+    error_extensions = {"code": FORBIDDEN}
+
+    def has_permission(self, source: Any, info: Info[Context, Any], **kwargs: Any) -> bool:
+        return self.allows(require_viewer(info), source, info, kwargs)
+
+    def allows(
+        self, viewer: Viewer, source: Any, info: Info[Context, Any], kwargs: dict[str, Any]
+    ) -> bool:
+        raise NotImplementedError

@@ -1,0 +1,1 @@
+"""Resolvers: load, check the rules, save. One module per domain concept."""

@@ -1,0 +1,170 @@
+"""Accounts and sessions: login with a rate limit, bearer tokens, creating accounts."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from strawberry.types import Info
+from tortoise.exceptions import IntegrityError
+
+from models.account import (
+    LOGIN_FAILURE_WINDOW,
+    USERNAME_MAX_LENGTH,
+    Account,
+    LoginAttempt,
+    Session,
+    locked_until,
+)
+from models.errors import RuleError, UserErrorCode
+from models.organization import clean_name
+from resolvers.audit import record
+from resolvers.organization import organization_by_global_id
+from zhengdun.clock import Clock
+from zhengdun.context import Context, Viewer
+
+Ctx = Info[Context, Any]
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified when the username is unknown, so both failures cost the same time.
+_DUMMY_HASH = _hasher.hash("zhengdun-unknown-user")
+PASSWORD_MIN_LENGTH = 8
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def viewer_for_token(token: str, clock: Clock) -> Viewer | None:
+    """The viewer a bearer token stands for, if it is live and its account active."""
+    session = (
+        await Session.filter(
+            token_hash=token_digest(token), revoked_at=None, expires_at__gt=clock.now()
+        )
+        .select_related("account__organization")
+        .first()
+    )
+    if session is None or not session.account.is_active:
+        return None
+    return Viewer(
+        account=session.account, organization=session.account.organization, session_id=session.id
+    )
+
+
+async def login(info: Ctx, username: str, password: str) -> tuple[str, Viewer]:
+    """Checks the password and opens a session; refusals are recorded for the rate limit."""
+    ctx = info.context
+    now = ctx.clock.now()
+    username = username.strip()
+    last_success = (
+        await LoginAttempt.filter(username=username, succeeded=True)
+        .order_by("-attempted_at")
+        .first()
+        .values_list("attempted_at", flat=True)
+    )
+    since = now - 2 * LOGIN_FAILURE_WINDOW
+    if last_success is not None:
+        since = max(since, last_success)
+    failures = await LoginAttempt.filter(
+        username=username, succeeded=False, attempted_at__gt=since
+    ).values_list("attempted_at", flat=True)
+    until = locked_until(list(failures))
+    if until is not None and until > now:
+        minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+        raise RuleError(UserErrorCode.RATE_LIMITED, f"登录失败次数过多，请 {minutes} 分钟后再试")
+    account = await Account.filter(username=username).select_related("organization").first()
+    ok = await asyncio.to_thread(
+        _verify, account.password_hash if account else _DUMMY_HASH, password
+    )
+    ok = ok and account is not None and account.is_active
+    await LoginAttempt.create(
+        username=username[:USERNAME_MAX_LENGTH], attempted_at=now, succeeded=ok
+    )
+    if not ok or account is None:
+        raise RuleError(UserErrorCode.INVALID_CREDENTIALS, "用户名或密码错误")
+    token = secrets.token_urlsafe(32)
+    session = await Session.create(
+        token_hash=token_digest(token),
+        account=account,
+        created_at=now,
+        expires_at=now + ctx.settings.token_ttl,
+    )
+    viewer = Viewer(account=account, organization=account.organization, session_id=session.id)
+    ctx.viewer = viewer
+    await record(info, "login", "Account", account.id)
+    return token, viewer
+
+
+async def logout(info: Ctx) -> bool:
+    viewer = info.context.viewer
+    if viewer is None:
+        return False
+    revoked = await Session.filter(id=viewer.session_id, revoked_at=None).update(
+        revoked_at=info.context.clock.now()
+    )
+    await record(info, "logout", "Account", viewer.account.id)
+    return revoked > 0
+
+
+def clean_username(raw: str) -> str:
+    username = raw.strip()
+    if not username or len(username) > USERNAME_MAX_LENGTH:
+        raise RuleError(
+            UserErrorCode.INVALID_INPUT,
+            f"用户名须为 1 到 {USERNAME_MAX_LENGTH} 个字符",
+            ["input", "username"],
+        )
+    if any(ch.isspace() for ch in username):
+        raise RuleError(
+            UserErrorCode.INVALID_INPUT, "用户名不能包含空白字符", ["input", "username"]
+        )
+    return username
+
+
+def check_password(password: str) -> None:
+    if len(password) < PASSWORD_MIN_LENGTH or len(password) > 256:
+        raise RuleError(
+            UserErrorCode.INVALID_INPUT,
+            f"密码长度须为 {PASSWORD_MIN_LENGTH} 到 256 个字符",
+            ["input", "password"],
+        )
+
+
+async def create_account(
+    info: Ctx, organization_id: str, username: str, display_name: str, password: str
+) -> Account:
+    username = clean_username(username)
+    display_name = clean_name(display_name, ["input", "displayName"])
+    check_password(password)
+    org = await organization_by_global_id(info, organization_id, ["input", "organizationId"])
+    if await Account.filter(username=username).exists():
+        raise RuleError(UserErrorCode.ALREADY_EXISTS, "用户名已被使用", ["input", "username"])
+    password_hash = await asyncio.to_thread(hash_password, password)
+    try:
+        account = await Account.create(
+            username=username,
+            display_name=display_name,
+            organization=org,
+            password_hash=password_hash,
+        )
+    except IntegrityError:  # a concurrent request took the username first
+        raise RuleError(
+            UserErrorCode.ALREADY_EXISTS, "用户名已被使用", ["input", "username"]
+        ) from None
+    await record(info, "createAccount", "Account", account.id, {"username": username})
+    return account

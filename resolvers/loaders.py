@@ -1,0 +1,82 @@
+"""Per-request DataLoaders: every relation reached from GraphQL is fetched in batches.
+
+A new :class:`Loaders` is made for every request, so nothing cached here outlives it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from models.organization import Organization
+from zhengdun.db import connection, placeholder, placeholders
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+ChildrenKey = tuple[int, int, str | None]  # (parent id, page size, after path)
+
+
+def _loader(load: Callable[[list[Any]], Any]) -> DataLoader[Any, Any]:
+    return DataLoader(load_fn=load)
+
+
+async def _orgs_by_id(ids: list[int]) -> list[Organization | None]:
+    found = {org.id: org for org in await Organization.filter(id__in=ids)}
+    return [found.get(i) for i in ids]
+
+
+async def _child_counts(parent_ids: list[int]) -> list[int]:
+    conn = connection()
+    rows = await conn.execute_query_dict(
+        f"SELECT parent_id, COUNT(*) AS n FROM organization "
+        f"WHERE parent_id IN ({placeholders(conn, 1, len(parent_ids))}) GROUP BY parent_id",
+        list(parent_ids),
+    )
+    counts = {row["parent_id"]: row["n"] for row in rows}
+    return [counts.get(i, 0) for i in parent_ids]
+
+
+async def _children_pages(keys: list[ChildrenKey]) -> list[list[Organization]]:
+    """Up to ``size + 1`` children per parent after the cursor, one query per page shape."""
+    groups: dict[tuple[int, str | None], list[int]] = defaultdict(list)
+    for parent_id, size, after in keys:
+        groups[(size, after)].append(parent_id)
+    pages: dict[ChildrenKey, list[Organization]] = {}
+    conn = connection()
+    for (size, after), parent_ids in groups.items():
+        params: list[Any] = list(parent_ids)
+        where = f"parent_id IN ({placeholders(conn, 1, len(parent_ids))})"
+        if after is not None:
+            params.append(after)
+            where += f" AND path > {placeholder(conn, len(params))}"
+        params.append(size + 1)
+        rows = await conn.execute_query_dict(
+            "SELECT * FROM (SELECT o.*, ROW_NUMBER() OVER "
+            f"(PARTITION BY parent_id ORDER BY path) AS rn FROM organization o WHERE {where}) "
+            f"AS page WHERE rn <= {placeholder(conn, len(params))} ORDER BY path",
+            params,
+        )
+        by_parent: dict[int, list[Organization]] = defaultdict(list)
+        for row in rows:
+            row.pop("rn")
+            by_parent[row["parent_id"]].append(Organization._init_from_db(**row))
+        for parent_id in parent_ids:
+            pages[(parent_id, size, after)] = by_parent.get(parent_id, [])
+    return [pages[key] for key in keys]
+
+
+class Loaders:
+    """The loaders of one request."""
+
+    def __init__(self) -> None:
+        self.organization: DataLoader[int, Organization | None] = _loader(_orgs_by_id)
+        self.child_count: DataLoader[int, int] = _loader(_child_counts)
+        self.children_page: DataLoader[ChildrenKey, list[Organization]] = _loader(_children_pages)
+
+    def prime_organizations(self, orgs: Sequence[Organization]) -> None:
+        for org in orgs:
+            self.organization.prime(org.id, org)

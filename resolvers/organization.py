@@ -1,0 +1,85 @@
+"""The organisation tree: look-ups, the children page, and creating organisations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from strawberry.types import Info
+
+from models.errors import RuleError, UserErrorCode
+from models.organization import (
+    Organization,
+    OrgType,
+    Sector,
+    add_organization,
+    clean_name,
+)
+from resolvers.audit import record
+from schema.ids import decode_int_id
+from schema.pagination import check_page_size, decode_cursor
+from zhengdun.context import Context
+
+Ctx = Info[Context, Any]
+
+
+async def organization_by_global_id(info: Ctx, global_id: str, field: list[str]) -> Organization:
+    """The organisation an input names; INVALID_INPUT or NOT_FOUND otherwise."""
+    org = await info.context.loaders.organization.load(
+        decode_int_id(global_id, "Organization", field)
+    )
+    if org is None:
+        raise RuleError(UserErrorCode.NOT_FOUND, "组织不存在", field)
+    return org
+
+
+async def parent(info: Ctx, org: Organization) -> Organization | None:
+    if org.parent_id is None:
+        return None
+    return await info.context.loaders.organization.load(org.parent_id)
+
+
+async def ancestors(info: Ctx, org: Organization) -> list[Organization]:
+    found = await info.context.loaders.organization.load_many(org.ancestor_ids)
+    return [a for a in found if a is not None]
+
+
+@dataclass
+class ChildrenPage:
+    """A page of an organisation's children: ``rows`` holds one extra row if more follow."""
+
+    rows: list[Organization]
+    size: int
+
+    @property
+    def items(self) -> list[Organization]:
+        return self.rows[: self.size]
+
+    @property
+    def has_next_page(self) -> bool:
+        return len(self.rows) > self.size
+
+
+async def children_page(
+    info: Ctx, org: Organization, first: int, after: str | None
+) -> ChildrenPage:
+    size = check_page_size(first)
+    key = (org.id, size, decode_cursor(after))
+    rows = await info.context.loaders.children_page.load(key)
+    info.context.loaders.prime_organizations(rows)
+    return ChildrenPage(rows=rows, size=size)
+
+
+async def child_count(info: Ctx, org: Organization) -> int:
+    return await info.context.loaders.child_count.load(org.id)
+
+
+async def create_organization(
+    info: Ctx, parent_id: str, name: str, org_type: OrgType, sector: Sector
+) -> Organization:
+    """Creates an organisation under ``parent_id`` (inside the caller's transaction)."""
+    name = clean_name(name, ["input", "name"])
+    parent_org = await organization_by_global_id(info, parent_id, ["input", "parentId"])
+    org = await add_organization(parent_org, name, org_type, sector)
+    await record(info, "createOrganization", "Organization", org.id, {"name": name})
+    return org

@@ -1,0 +1,1 @@
+"""The GraphQL schema: shapes only; the work is in ``resolvers``. Built in ``schema.build``."""

@@ -1,0 +1,144 @@
+"""GraphQL shape of the organisation tree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from models.errors import RuleError
+from models.organization import Organization as OrganizationModel
+from models.organization import OrgType as OrgTypeEnum
+from models.organization import Sector as SectorEnum
+from permissions import CanManageBelow, CanSeeBreadcrumb, CanSeeOrganization, CanSeeTarget, allow
+from resolvers import organization as resolve
+from schema.errors import UserError, query_error
+from schema.ids import encode_id
+from schema.mutation import run_mutation
+from schema.node import Node
+from schema.pagination import PageInfo, encode_cursor
+from zhengdun.context import Context
+
+OrgType = strawberry.enum(OrgTypeEnum, name="OrgType", description="组织类别")
+Sector = strawberry.enum(SectorEnum, name="Sector", description="单位所属行业类别")
+
+Ctx = Info[Context, Any]
+SEE = allow(CanSeeOrganization())
+BREADCRUMB = allow(CanSeeBreadcrumb())
+
+
+@strawberry.type(name="Organization", description="团组织")
+class Organization(Node):
+    @strawberry.field(extensions=BREADCRUMB)
+    def id(root: OrganizationModel) -> strawberry.ID:  # type: ignore[override]
+        return strawberry.ID(encode_id("Organization", root.id))
+
+    name: str = strawberry.field(extensions=BREADCRUMB)
+    type: OrgType = strawberry.field(extensions=BREADCRUMB)
+    sector: Sector = strawberry.field(extensions=SEE)
+    depth: int = strawberry.field(extensions=SEE, description="根为 0")
+
+    @strawberry.field(extensions=SEE)
+    async def parent(root: OrganizationModel, info: Ctx) -> Organization | None:
+        return await resolve.parent(info, root)  # type: ignore[return-value]
+
+    @strawberry.field(extensions=SEE, description="Root first, this organisation excluded.")
+    async def ancestors(root: OrganizationModel, info: Ctx) -> list[Organization]:
+        return await resolve.ancestors(info, root)  # type: ignore[return-value]
+
+    @strawberry.field(extensions=SEE, description="直属下级组织，按组织树顺序分页")
+    async def children(
+        root: OrganizationModel, info: Ctx, first: int = 50, after: str | None = None
+    ) -> OrganizationConnection:
+        try:
+            page = await resolve.children_page(info, root, first, after)
+        except RuleError as error:
+            raise query_error(error) from None
+        return OrganizationConnection(parent=root, page=page)
+
+    @strawberry.field(
+        extensions=SEE, description="Number of branches in this organisation's whole subtree."
+    )
+    def branch_count(root: OrganizationModel) -> int:
+        return root.branch_count
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, OrganizationModel)
+
+
+@strawberry.type
+class OrganizationEdge:
+    node: Organization
+    cursor: str
+
+
+@strawberry.type
+class OrganizationConnection:
+    parent: strawberry.Private[OrganizationModel]
+    page: strawberry.Private[resolve.ChildrenPage]
+
+    @strawberry.field
+    def edges(self) -> list[OrganizationEdge]:
+        return [
+            OrganizationEdge(node=org, cursor=encode_cursor(org.path))  # type: ignore[arg-type]
+            for org in self.page.items
+        ]
+
+    @strawberry.field
+    def page_info(self) -> PageInfo:
+        items = self.page.items
+        return PageInfo(
+            has_next_page=self.page.has_next_page,
+            end_cursor=encode_cursor(items[-1].path) if items else None,
+        )
+
+    @strawberry.field
+    async def total_count(self, info: Ctx) -> int:
+        return await resolve.child_count(info, self.parent)
+
+
+@strawberry.input
+class CreateOrganizationInput:
+    parent_id: strawberry.ID
+    name: str
+    type: OrgType
+    sector: Sector
+
+
+@strawberry.type
+class OrganizationPayload:
+    organization: Organization | None = None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class OrganizationQuery:
+    @strawberry.field(extensions=allow(CanSeeTarget("id")), description="按 ID 查看组织")
+    async def organization(self, info: Ctx, id: strawberry.ID) -> Organization | None:
+        try:
+            org = await resolve.organization_by_global_id(info, id, ["id"])
+        except RuleError as error:
+            if error.code.value == "NOT_FOUND":
+                return None
+            raise query_error(error) from None
+        return org  # type: ignore[return-value]
+
+
+@strawberry.type
+class OrganizationMutation:
+    @strawberry.mutation(
+        extensions=allow(CanManageBelow("input.parent_id", including_target=True)),
+        description="Organisation and account management (admin of the parent / an ancestor).",
+    )
+    async def create_organization(
+        self, info: Ctx, input: CreateOrganizationInput
+    ) -> OrganizationPayload:
+        async def action() -> dict[str, Any]:
+            org = await resolve.create_organization(
+                info, input.parent_id, input.name, input.type, input.sector
+            )
+            return {"organization": org}
+
+        return await run_mutation(OrganizationPayload, action)

@@ -1,0 +1,53 @@
+"""The root types: every concept's queries and mutations, and ``node(id)``."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import strawberry
+from strawberry.tools import merge_types
+from strawberry.types import Info
+
+from models.account import Account as AccountModel
+from models.errors import RuleError
+from permissions import IsAuthenticated, allow
+from schema.account import AccountMutation, AccountQuery
+from schema.errors import query_error
+from schema.ids import decode_id
+from schema.node import Node
+from schema.organization import OrganizationMutation, OrganizationQuery
+from zhengdun.context import Context
+
+Ctx = Info[Context, Any]
+Fetch = Callable[[Ctx, str], Awaitable[Any]]
+
+
+async def _organization(info: Ctx, pk: str) -> Any:
+    return await info.context.loaders.organization.load(int(pk)) if pk.isdigit() else None
+
+
+async def _account(info: Ctx, pk: str) -> Any:
+    return await AccountModel.get_or_none(id=int(pk)) if pk.isdigit() else None
+
+
+NODE_FETCHERS: dict[str, Fetch] = {
+    "Organization": _organization,
+    "Account": _account,
+}
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(extensions=allow(IsAuthenticated()), description="按全局 ID 取任意对象")
+    async def node(self, info: Ctx, id: strawberry.ID) -> Node | None:
+        try:
+            type_name, pk = decode_id(id, ["id"])
+        except RuleError as error:
+            raise query_error(error) from None
+        fetch = NODE_FETCHERS.get(type_name)
+        return await fetch(info, pk) if fetch else None
+
+
+Query = merge_types("Query", (AccountQuery, NodeQuery, OrganizationQuery))
+Mutation = merge_types("Mutation", (AccountMutation, OrganizationMutation))

@@ -1,0 +1,90 @@
+"""The ASGI application, assembled in one place: routes, GraphQL view, lifespan."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from resolvers.account import viewer_for_token
+from schema.build import build_schema
+from zhengdun.clock import Clock
+from zhengdun.config import Settings, load_settings
+from zhengdun.context import Context
+from zhengdun.db import close_db, init_db
+from zhengdun.graphiql import GRAPHIQL_HTML, graphiql_routes
+
+log = logging.getLogger("zhengdun")
+
+
+def bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+class GraphQLView(GraphQL[Context, None]):
+    """Strawberry's ASGI view with our context and our self-hosted GraphiQL page."""
+
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        super().__init__(
+            build_schema(settings),
+            graphql_ide="graphiql",
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        )
+        self.settings = settings
+        self.clock = clock
+
+    async def get_context(self, request: Any, response: Any = None) -> Context:  # type: ignore[override]
+        token = bearer_token(request)
+        viewer = await viewer_for_token(token, self.clock) if token else None
+        return Context(
+            request=request,
+            settings=self.settings,
+            clock=self.clock,
+            viewer=viewer,
+            request_id=request.scope.get("zhengdun.request_id") or uuid.uuid4().hex,
+        )
+
+    async def render_graphql_ide(self, request: Any) -> HTMLResponse:  # type: ignore[override]
+        return HTMLResponse(GRAPHIQL_HTML)
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(
+    settings: Settings | None = None, clock: Clock | None = None, *, manage_database: bool = True
+) -> Starlette:
+    """The service. Tests pass their own clock and open the database themselves."""
+    settings = settings or load_settings()
+    view = GraphQLView(settings, clock or Clock())
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not manage_database:
+            yield
+            return
+        await init_db(settings.database_url)
+        try:
+            yield
+        finally:
+            await close_db()
+
+    return Starlette(
+        routes=[
+            Route("/graphql", view, methods=["GET", "POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            *graphiql_routes(),
+        ],
+        lifespan=lifespan,
+    )

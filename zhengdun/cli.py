@@ -1,0 +1,115 @@
+"""The ``zhengdun`` command: migrate, bootstrap, seed-demo, serve, export-schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+
+from zhengdun.config import load_settings
+
+
+async def _migrate(url: str) -> None:
+    from tortoise import Tortoise
+    from tortoise.migrations.api import migrate
+
+    from zhengdun.db import tortoise_config
+
+    try:
+        await migrate(config=tortoise_config(url))
+    finally:
+        await Tortoise.close_connections()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    asyncio.run(_migrate(load_settings().database_url))
+    print("数据库已迁移到最新版本 / database migrated")
+    return 0
+
+
+def _with_db(work: Callable[[], Awaitable[int]]) -> int:
+    from zhengdun.db import database
+
+    async def run() -> int:
+        async with database(load_settings().database_url):
+            return await work()
+
+    return asyncio.run(run())
+
+
+def cmd_bootstrap(args: argparse.Namespace) -> int:
+    from zhengdun.setup import bootstrap
+
+    async def work() -> int:
+        message = await bootstrap(
+            args.root_name, args.username, args.password, args.display_name or args.username
+        )
+        print(message)
+        return 0 if message.startswith("已创建") else 1
+
+    return _with_db(work)
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from zhengdun.demo import seed_demo
+
+    async def work() -> int:
+        print(await seed_demo(only_if_empty=args.if_empty))
+        return 0
+
+    return _with_db(work)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "zhengdun.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+    )
+    return 0
+
+
+def cmd_export_schema(args: argparse.Namespace) -> int:
+    from schema.build import export_sdl
+
+    sys.stdout.write(export_sdl())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zhengdun", description="团支部整理整顿 GraphQL 服务")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    boot = sub.add_parser("bootstrap", help="create the root organisation and its admin")
+    boot.add_argument("--root-name", required=True)
+    boot.add_argument("--username", required=True)
+    boot.add_argument("--password", required=True)
+    boot.add_argument("--display-name")
+    boot.set_defaults(func=cmd_bootstrap)
+    demo = sub.add_parser("seed-demo", help="create the demo tree, accounts and campaign")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing when data exists")
+    demo.set_defaults(func=cmd_seed_demo)
+    serve = sub.add_parser("serve", help="serve GraphQL over HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("export-schema", help="print the SDL").set_defaults(func=cmd_export_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""What every resolver and permission sees: the viewer, the loaders, the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+
+from models.account import Account
+from models.organization import Organization
+from resolvers.loaders import Loaders
+from zhengdun.clock import Clock
+from zhengdun.config import Settings
+
+
+@dataclass
+class Viewer:
+    """The logged-in admin: the account, its organisation, and its bearer token."""
+
+    account: Account
+    organization: Organization
+    session_id: int
+
+    @property
+    def display_name(self) -> str:
+        """Recorded on everything the viewer fills in (系统会自动获取填报人的姓名)."""
+        return self.account.display_name
+
+
+@dataclass
+class Context:
+    request: Request | None
+    settings: Settings
+    clock: Clock
+    viewer: Viewer | None
+    request_id: str
+    loaders: Loaders = field(default_factory=Loaders)
