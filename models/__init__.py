@@ -4,4 +4,7 @@ MODEL_MODULES = [
     "models.organization",
     "models.account",
     "models.audit",
+    "models.campaign",
+    "models.rectification",
+    "models.notification",
 ]

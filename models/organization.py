@@ -97,6 +97,7 @@ class Organization(Model):
 
     class Meta:
         table = "organization"
+        indexes = (("parent_id", "path"),)
 
     @property
     def is_branch(self) -> bool:
