@@ -7,6 +7,8 @@ from permissions.organization import (
     CanSeeBreadcrumb,
     CanSeeOrganization,
     CanSeeTarget,
+    IsBranchAdmin,
+    IsDirectSuperior,
     IsRootAdmin,
 )
 
@@ -17,6 +19,8 @@ __all__ = [
     "CanSeeOrganization",
     "CanSeeTarget",
     "IsAuthenticated",
+    "IsBranchAdmin",
+    "IsDirectSuperior",
     "IsRootAdmin",
     "allow",
 ]

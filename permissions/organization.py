@@ -25,6 +25,11 @@ def sees(viewer_org: Organization, org: Organization) -> bool:
     return is_within(org.path, viewer_org.path)
 
 
+def is_direct_superior(viewer_org: Organization, branch: Organization) -> bool:
+    """Only the direct superior assesses, reviews or selects a branch (直属上级)."""
+    return viewer_org.id == branch.parent_id
+
+
 def sees_breadcrumb(viewer_org: Organization, org: Organization) -> bool:
     return sees(viewer_org, org) or is_within(viewer_org.path, org.path)
 
@@ -54,8 +59,9 @@ class TargetRule(ViewerRule):
     or unknown ID passes here so that the resolver reports it as a typed user error.
     """
 
-    def __init__(self, argument: str) -> None:
+    def __init__(self, argument: str, *, of: str = "Organization") -> None:
         self.argument = argument
+        self.of = of  # the ID names an Organization, or a SelfCheck (then: its branch)
 
     async def has_permission(  # type: ignore[override]
         self, source: Any, info: Info[Context, Any], **kwargs: Any
@@ -71,10 +77,15 @@ class TargetRule(ViewerRule):
         if not isinstance(value, str):
             return None
         try:
-            org_id = decode_int_id(value, "Organization")
+            pk = decode_int_id(value, self.of)
         except RuleError:
             return None
-        return await info.context.loaders.organization.load(org_id)
+        if self.of == "SelfCheck":
+            form = await info.context.loaders.workflow.self_check.load(pk)
+            if form is None:
+                return None
+            pk = form.branch_id
+        return await info.context.loaders.organization.load(pk)
 
     def allows_target(self, viewer: Viewer, target: Organization) -> bool:
         raise NotImplementedError
@@ -128,3 +139,21 @@ class CanSeeAccount(ViewerRule):
         viewer = require_viewer(info)
         org = await info.context.loaders.organization.load(source.organization_id)
         return org is not None and sees(viewer.organization, org)
+
+
+class IsBranchAdmin(TargetRule):
+    """An admin of the branch itself (团支部负责人)."""
+
+    message = "只有本团支部的管理员可以进行此操作"
+
+    def allows_target(self, viewer: Viewer, target: Organization) -> bool:
+        return viewer.organization.id == target.id
+
+
+class IsDirectSuperior(TargetRule):
+    """An admin of the branch's parent (直属上级团组织负责人)."""
+
+    message = "只有直属上级团组织的管理员可以进行此操作"
+
+    def allows_target(self, viewer: Viewer, target: Organization) -> bool:
+        return is_direct_superior(viewer.organization, target)

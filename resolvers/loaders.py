@@ -11,7 +11,9 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from models.campaign import Campaign, ChecklistTemplate
 from models.organization import Organization
+from models.rectification import BranchState, Review, SelfCheck
 from zhengdun.db import connection, placeholder, placeholders
 
 K = TypeVar("K")
@@ -76,7 +78,67 @@ class Loaders:
         self.organization: DataLoader[int, Organization | None] = _loader(_orgs_by_id)
         self.child_count: DataLoader[int, int] = _loader(_child_counts)
         self.children_page: DataLoader[ChildrenKey, list[Organization]] = _loader(_children_pages)
+        self.workflow = WorkflowLoaders()
 
     def prime_organizations(self, orgs: Sequence[Organization]) -> None:
         for org in orgs:
             self.organization.prime(org.id, org)
+
+
+async def _campaigns_by_id(ids: list[int]) -> list[Campaign | None]:
+    found = {c.id: c for c in await Campaign.filter(id__in=ids)}
+    return [found.get(i) for i in ids]
+
+
+async def _templates_by_id(ids: list[str]) -> list[ChecklistTemplate | None]:
+    found = {t.id: t for t in await ChecklistTemplate.filter(id__in=ids)}
+    return [found.get(i) for i in ids]
+
+
+async def _states(keys: list[tuple[int, int]]) -> list[BranchState | None]:
+    """State rows by (campaign id, branch id); None where the branch has not submitted."""
+    found: dict[tuple[int, int], BranchState] = {}
+    by_campaign: dict[int, list[int]] = defaultdict(list)
+    for campaign_id, branch_id in keys:
+        by_campaign[campaign_id].append(branch_id)
+    for campaign_id, branch_ids in by_campaign.items():
+        for row in await BranchState.filter(campaign_id=campaign_id, branch_id__in=branch_ids):
+            found[(campaign_id, row.branch_id)] = row
+    return [found.get(key) for key in keys]
+
+
+async def _self_checks_of(keys: list[tuple[int, int]]) -> list[list[SelfCheck]]:
+    """Every form of (campaign id, branch id), newest first."""
+    forms: dict[tuple[int, int], list[SelfCheck]] = defaultdict(list)
+    by_campaign: dict[int, list[int]] = defaultdict(list)
+    for campaign_id, branch_id in keys:
+        by_campaign[campaign_id].append(branch_id)
+    for campaign_id, branch_ids in by_campaign.items():
+        rows = await SelfCheck.filter(campaign_id=campaign_id, branch_id__in=branch_ids).order_by(
+            "-version"
+        )
+        for row in rows:
+            forms[(campaign_id, row.branch_id)].append(row)
+    return [forms.get(key, []) for key in keys]
+
+
+async def _self_checks_by_id(ids: list[int]) -> list[SelfCheck | None]:
+    found = {s.id: s for s in await SelfCheck.filter(id__in=ids)}
+    return [found.get(i) for i in ids]
+
+
+async def _reviews_of(self_check_ids: list[int]) -> list[Review | None]:
+    found = {r.self_check_id: r for r in await Review.filter(self_check_id__in=self_check_ids)}
+    return [found.get(i) for i in self_check_ids]
+
+
+class WorkflowLoaders:
+    """The loaders of the rectification workflow, per request."""
+
+    def __init__(self) -> None:
+        self.campaign: DataLoader[int, Campaign | None] = _loader(_campaigns_by_id)
+        self.template: DataLoader[str, ChecklistTemplate | None] = _loader(_templates_by_id)
+        self.state: DataLoader[tuple[int, int], BranchState | None] = _loader(_states)
+        self.self_checks: DataLoader[tuple[int, int], list[SelfCheck]] = _loader(_self_checks_of)
+        self.self_check: DataLoader[int, SelfCheck | None] = _loader(_self_checks_by_id)
+        self.review: DataLoader[int, Review | None] = _loader(_reviews_of)

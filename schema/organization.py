@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -24,6 +24,9 @@ OrgType = strawberry.enum(OrgTypeEnum, name="OrgType", description="组织类别
 Sector = strawberry.enum(SectorEnum, name="Sector", description="单位所属行业类别")
 
 Ctx = Info[Context, Any]
+
+if TYPE_CHECKING:
+    from schema.rectification import BranchRectification
 SEE = allow(CanSeeOrganization())
 BREADCRUMB = allow(CanSeeBreadcrumb())
 
@@ -62,6 +65,27 @@ class Organization(Node):
     )
     def branch_count(root: OrganizationModel) -> int:
         return root.branch_count
+
+    @strawberry.field(
+        extensions=SEE,
+        description="A branch's state in a campaign (default: the current one); null for non-branches.",
+    )
+    async def rectification(
+        root: OrganizationModel, info: Ctx, campaign_id: strawberry.ID | None = None
+    ) -> Annotated[BranchRectification, strawberry.lazy("schema.rectification")] | None:
+        from resolvers.campaign import campaign_or_current
+        from schema.rectification import Rectification
+
+        if root.type != OrgTypeEnum.BRANCH:
+            return None
+        try:
+            campaign = await campaign_or_current(info, campaign_id, ["campaignId"])
+        except RuleError as error:
+            raise query_error(error) from None
+        if campaign is None:
+            return None
+        state = await info.context.loaders.workflow.state.load((campaign.id, root.id))
+        return Rectification(branch=root, campaign=campaign, state=state)  # type: ignore[return-value]
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Any) -> bool:

@@ -17,6 +17,7 @@ from schema.errors import query_error
 from schema.ids import decode_id
 from schema.node import Node
 from schema.organization import OrganizationMutation, OrganizationQuery
+from schema.rectification import RectificationMutation
 from zhengdun.context import Context
 
 Ctx = Info[Context, Any]
@@ -31,7 +32,12 @@ async def _account(info: Ctx, pk: str) -> Any:
     return await AccountModel.get_or_none(id=int(pk)) if pk.isdigit() else None
 
 
+async def _self_check(info: Ctx, pk: str) -> Any:
+    return await info.context.loaders.workflow.self_check.load(int(pk)) if pk.isdigit() else None
+
+
 NODE_FETCHERS: dict[str, Fetch] = {
+    "SelfCheck": _self_check,
     "Organization": _organization,
     "Account": _account,
 }
@@ -50,4 +56,4 @@ class NodeQuery:
 
 
 Query = merge_types("Query", (AccountQuery, NodeQuery, OrganizationQuery))
-Mutation = merge_types("Mutation", (AccountMutation, OrganizationMutation))
+Mutation = merge_types("Mutation", (AccountMutation, OrganizationMutation, RectificationMutation))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -107,3 +108,38 @@ async def build_tree(committees: int = 2, branches_per_committee: int = 3) -> Tr
         await o.refresh_from_db()
     return Tree(root, province, county, sibling_county, other_province,
                 made_committees, made_branches)
+
+
+def item_codes() -> list[str]:
+    from models.campaign import shipped_template
+
+    return [item["code"] for item in shipped_template()["items"]]
+
+
+def ratings(poor: int = 0, fair: int = 0, poor_items: list[str] | None = None) -> list[dict]:
+    """A complete form: ``poor`` POOR items first (or exactly ``poor_items``), then FAIR."""
+    codes = item_codes()
+    poor_set = set(poor_items) if poor_items is not None else set(codes[:poor])
+    fair_set = set(c for c in codes if c not in poor_set)
+    fair_set = set(sorted(fair_set, key=codes.index)[:fair])
+    return [
+        {"itemCode": c, "rating": "POOR" if c in poor_set else "FAIR" if c in fair_set else "GOOD"}
+        for c in codes
+    ]
+
+
+async def campaign(year: int = 2026, **overrides: Any):
+    """A campaign row for tests that do not exercise createCampaign itself."""
+    from datetime import date
+    from decimal import Decimal
+
+    from models.campaign import Campaign
+
+    fields = dict(
+        year=year, name=f"{year}年团支部整理整顿", starts_on=date(year, 9, 1),
+        self_check_deadline=date(year, 10, 31), review_deadline=date(year, 11, 30),
+        ends_on=date(year, 12, 31), bottom_ratio=Decimal("0.2"), poor_threshold=10,
+        template_id="2019", created_at=datetime.now(UTC), created_by_name="测试",
+    )
+    fields.update(overrides)
+    return await Campaign.create(**fields)

@@ -1,0 +1,263 @@
+"""The workflow: submit, assess and review forms, and persist every transition once.
+
+Each mutation locks the branch's state row (``SELECT … FOR UPDATE`` on PostgreSQL;
+SQLite serialises write transactions), asks the pure rules in ``models.workflow`` what
+happens, then writes the form, the review, the new state, notifications and the audit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from strawberry.types import Info
+
+from models import workflow
+from models.campaign import Campaign
+from models.checklist import ChecklistTemplate as TemplateRules
+from models.checklist import count_ratings
+from models.errors import RuleError, UserErrorCode
+from models.organization import Organization, OrgType
+from models.rectification import BranchState, Review, SelfCheck
+from resolvers.audit import record
+from resolvers.campaign import ensure_open, open_campaign
+from resolvers.notification import notify
+from resolvers.organization import organization_by_global_id
+from schema.ids import decode_int_id
+from zhengdun.context import Context
+
+Ctx = Info[Context, Any]
+NOTE_MAX_LENGTH = 500
+COMMENT_MAX_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class RatingEntry:
+    item_code: str
+    rating: workflow.Rating
+    note: str | None = None
+
+
+# Templates never change once used; there are a handful of them.
+_TEMPLATE_RULES: dict[str, TemplateRules] = {}
+
+
+async def template_rules(info: Ctx, campaign: Campaign) -> TemplateRules:
+    """The checklist of the campaign (parsed once per process)."""
+    rules = _TEMPLATE_RULES.get(campaign.template_id)
+    if rules is None:
+        template = await info.context.loaders.workflow.template.load(campaign.template_id)
+        assert template is not None, "a campaign always names a template"
+        rules = _TEMPLATE_RULES[template.id] = template.rules()
+    return rules
+
+
+async def branch_by_global_id(info: Ctx, global_id: str, field: list[str]) -> Organization:
+    branch = await organization_by_global_id(info, global_id, field)
+    if branch.type != OrgType.BRANCH:
+        raise RuleError(UserErrorCode.INVALID_INPUT, "只有团支部参加整理整顿", field)
+    return branch
+
+
+def rules_state(row: BranchState, latest_source: workflow.SelfCheckSource | None) -> workflow.BranchState:
+    return workflow.BranchState(row.status, row.is_key, row.key_reason, latest_source)
+
+
+async def lock_state(campaign: Campaign, branch: Organization, now: datetime) -> BranchState:
+    """The branch's state row in the campaign, created NOT_SUBMITTED if absent, locked."""
+    await BranchState.bulk_create(
+        [
+            BranchState(
+                campaign_id=campaign.id,
+                branch_id=branch.id,
+                branch_path=branch.path,
+                sector=branch.sector,
+                status=workflow.RectificationStatus.NOT_SUBMITTED,
+                updated_at=now,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    return await BranchState.select_for_update().get(campaign_id=campaign.id, branch_id=branch.id)
+
+
+async def apply_outcome(
+    info: Ctx,
+    row: BranchState,
+    outcome: workflow.Outcome,
+    *,
+    accepted_form_id: int | None,
+    action: str,
+    comment: str | None = None,
+    actor_name: str | None = None,
+) -> BranchState:
+    """Persists one transition: the state row, the notifications, the audit entry."""
+    now = info.context.clock.now()
+    row.status = outcome.status
+    row.is_key = outcome.is_key
+    row.key_reason = outcome.key_reason
+    if outcome.becomes_key_now:
+        row.key_since = now
+        row.baseline_self_check_id = accepted_form_id
+    row.updated_at = now
+    await row.save()
+    await notify(row.branch_id, row.campaign_id, outcome.notifications, now, actor_name, comment)
+    await record(info, action, "Organization", row.branch_id,
+                 {"campaignId": row.campaign_id, "status": outcome.status.value})
+    return row
+
+
+def _clean_ratings(ratings: list[RatingEntry]) -> list[RatingEntry]:
+    cleaned = []
+    for entry in ratings:
+        note = entry.note.strip() if entry.note else None
+        if note and len(note) > NOTE_MAX_LENGTH:
+            raise RuleError(
+                UserErrorCode.INVALID_INPUT,
+                f"条目 {entry.item_code} 的备注不能超过 {NOTE_MAX_LENGTH} 个字符",
+                ["input", "ratings"],
+            )
+        cleaned.append(RatingEntry(entry.item_code, workflow.Rating(entry.rating), note or None))
+    return cleaned
+
+
+async def _file_form(
+    info: Ctx,
+    campaign: Campaign,
+    branch: Organization,
+    row: BranchState,
+    ratings: list[RatingEntry],
+    source: workflow.SelfCheckSource,
+    client_mutation_id: str | None,
+) -> SelfCheck:
+    rules = await template_rules(info, campaign)
+    order = {code: i for i, code in enumerate(rules.item_codes)}
+    ratings = _clean_ratings(ratings)
+    poor, fair, good = count_ratings(rules.item_codes, [(r.item_code, r.rating) for r in ratings])
+    last = await SelfCheck.filter(campaign_id=campaign.id, branch_id=branch.id).order_by(
+        "-version"
+    ).first()
+    viewer = info.context.viewer
+    assert viewer is not None
+    form = await SelfCheck.create(
+        campaign_id=campaign.id,
+        branch_id=branch.id,
+        version=(last.version if last else 0) + 1,
+        source=source,
+        filled_by_id=viewer.account.id,
+        filled_by_name=viewer.display_name,
+        submitted_at=info.context.clock.now(),
+        ratings=[
+            {"itemCode": r.item_code, "rating": r.rating.value, "note": r.note}
+            for r in sorted(ratings, key=lambda r: order[r.item_code])
+        ],
+        poor_count=poor,
+        fair_count=fair,
+        good_count=good,
+        client_mutation_id=client_mutation_id,
+    )
+    row.latest_self_check_id = form.id
+    row.latest_poor = poor
+    row.latest_fair = fair
+    return form
+
+
+async def submit_self_check(
+    info: Ctx, branch_id: str, ratings: list[RatingEntry], client_mutation_id: str | None
+) -> tuple[SelfCheck, BranchState]:
+    """团支部自检. A repeated request with the same ``clientMutationId`` returns the first form."""
+    campaign = await open_campaign(info)
+    branch = await branch_by_global_id(info, branch_id, ["input", "branchId"])
+    row = await lock_state(campaign, branch, info.context.clock.now())
+    if client_mutation_id:
+        first = await SelfCheck.get_or_none(
+            campaign_id=campaign.id, branch_id=branch.id, client_mutation_id=client_mutation_id
+        )
+        if first is not None:
+            return first, row
+    latest_source = await _latest_source(row)
+    outcome = workflow.submit(rules_state(row, latest_source))
+    form = await _file_form(
+        info, campaign, branch, row, ratings, workflow.SelfCheckSource.SELF, client_mutation_id
+    )
+    await apply_outcome(info, row, outcome, accepted_form_id=None, action="submitSelfCheck")
+    return form, row
+
+
+async def assess_branch(
+    info: Ctx, branch_id: str, ratings: list[RatingEntry]
+) -> tuple[SelfCheck, BranchState]:
+    """上级评估 of a branch that has not submitted."""
+    campaign = await open_campaign(info)
+    branch = await branch_by_global_id(info, branch_id, ["input", "branchId"])
+    row = await lock_state(campaign, branch, info.context.clock.now())
+    state = rules_state(row, await _latest_source(row))
+    if state.status != workflow.RectificationStatus.NOT_SUBMITTED:
+        workflow.assess(state, 0, campaign.poor_threshold)  # raises INVALID_STATE
+    form = await _file_form(
+        info, campaign, branch, row, ratings, workflow.SelfCheckSource.SUPERIOR, None
+    )
+    outcome = workflow.assess(state, form.poor_count, campaign.poor_threshold)
+    viewer_name = info.context.viewer.display_name if info.context.viewer else None
+    await apply_outcome(
+        info, row, outcome, accepted_form_id=form.id, action="assessBranch", actor_name=viewer_name
+    )
+    return form, row
+
+
+async def review_self_check(
+    info: Ctx, self_check_id: str, decision: workflow.ReviewDecision, comment: str | None
+) -> BranchState:
+    """通过 / 不通过 / 开始整改 / 继续整改 of the branch's latest form."""
+    form = await self_check_by_global_id(info, self_check_id, ["input", "selfCheckId"])
+    campaign = await Campaign.get(id=form.campaign_id)
+    ensure_open(info, campaign)
+    branch = await Organization.get(id=form.branch_id)
+    row = await lock_state(campaign, branch, info.context.clock.now())
+    if row.latest_self_check_id != form.id:
+        raise RuleError(
+            UserErrorCode.STALE_SELF_CHECK,
+            "该自检表已不是团支部的最新自检表，请查看最新提交的自检表后再审核。",
+            ["input", "selfCheckId"],
+        )
+    comment = comment.strip() if comment else None
+    if comment and len(comment) > COMMENT_MAX_LENGTH:
+        raise RuleError(
+            UserErrorCode.INVALID_INPUT, f"审核意见不能超过 {COMMENT_MAX_LENGTH} 个字符",
+            ["input", "comment"],
+        )
+    state = rules_state(row, form.source)
+    outcome = workflow.review(state, decision, form.poor_count, campaign.poor_threshold, comment)
+    if await Review.exists(self_check_id=form.id):
+        raise RuleError(UserErrorCode.INVALID_STATE, "该自检表已审核。", ["input", "selfCheckId"])
+    viewer = info.context.viewer
+    assert viewer is not None
+    await Review.create(
+        self_check_id=form.id,
+        decision=decision,
+        reviewer_id=viewer.account.id,
+        reviewer_name=viewer.display_name,
+        reviewed_at=info.context.clock.now(),
+        comment=comment,
+    )
+    return await apply_outcome(
+        info, row, outcome, accepted_form_id=form.id, action="reviewSelfCheck",
+        comment=comment, actor_name=viewer.display_name,
+    )
+
+
+async def self_check_by_global_id(info: Ctx, global_id: str, field: list[str]) -> SelfCheck:
+    form = await info.context.loaders.workflow.self_check.load(
+        decode_int_id(global_id, "SelfCheck", field)
+    )
+    if form is None:
+        raise RuleError(UserErrorCode.NOT_FOUND, "自检表不存在", field)
+    return form
+
+
+async def _latest_source(row: BranchState) -> workflow.SelfCheckSource | None:
+    if row.latest_self_check_id is None:
+        return None
+    form = await SelfCheck.get(id=row.latest_self_check_id)
+    return workflow.SelfCheckSource(form.source)

@@ -1,0 +1,253 @@
+"""GraphQL shape of a branch in a campaign: forms, reviews, and the workflow mutations."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from models import workflow
+from models.campaign import Campaign as CampaignModel
+from models.organization import Organization as OrganizationModel
+from models.rectification import BranchState
+from models.rectification import SelfCheck as SelfCheckModel
+from permissions import IsBranchAdmin, IsDirectSuperior, allow
+from permissions.organization import is_direct_superior
+from resolvers import rectification as resolve
+from resolvers.rectification import template_rules
+from schema.campaign import Campaign, ChecklistItem
+from schema.errors import UserError
+from schema.ids import encode_id
+from schema.mutation import run_mutation
+from schema.node import Node
+from zhengdun.context import Context
+
+Ctx = Info[Context, Any]
+OrganizationType = Annotated["Organization", strawberry.lazy("schema.organization")]
+
+RectificationStatus = strawberry.enum(workflow.RectificationStatus, name="RectificationStatus",
+                                      description="团支部整顿状态")
+KeyReason = strawberry.enum(workflow.KeyReason, name="KeyReason", description="纳入重点整顿的原因")
+Rating = strawberry.enum(workflow.Rating, name="Rating", description="好 / 一般 / 较差")
+SelfCheckSource = strawberry.enum(workflow.SelfCheckSource, name="SelfCheckSource",
+                                  description="团支部自检 / 上级评估")
+ReviewDecision = strawberry.enum(workflow.ReviewDecision, name="ReviewDecision",
+                                 description="通过 / 不通过 / 开始整改 / 继续整改")
+
+
+@dataclass
+class Rectification:
+    """A branch in a campaign; ``state`` is None until its first form (NOT_SUBMITTED)."""
+
+    branch: OrganizationModel
+    campaign: CampaignModel
+    state: BranchState | None
+
+
+@strawberry.type(description="条目评价")
+class ItemRating:
+    item: ChecklistItem
+    rating: Rating
+    note: str | None
+
+
+@strawberry.type(description="审核结果")
+class Review:
+    decision: ReviewDecision
+    reviewer_name: str
+    reviewed_at: datetime.datetime
+    comment: str | None
+
+
+@strawberry.type(name="SelfCheck", description="团支部自检表(每次提交一份，永不修改)")
+class SelfCheck(Node):
+    @strawberry.field
+    def id(root: SelfCheckModel) -> strawberry.ID:  # type: ignore[override]
+        return strawberry.ID(encode_id("SelfCheck", root.id))
+
+    @strawberry.field
+    async def branch(root: SelfCheckModel, info: Ctx) -> OrganizationType:
+        return await info.context.loaders.organization.load(root.branch_id)  # type: ignore[return-value]
+
+    version: int
+    source: SelfCheckSource
+    filled_by_name: str
+    submitted_at: datetime.datetime
+
+    @strawberry.field
+    async def ratings(root: SelfCheckModel, info: Ctx) -> list[ItemRating]:
+        campaign = await info.context.loaders.workflow.campaign.load(root.campaign_id)
+        assert campaign is not None
+        items = {i.code: i for i in (await template_rules(info, campaign)).items}
+        return [
+            ItemRating(
+                item=ChecklistItem(code=r["itemCode"], category=items[r["itemCode"]].category,
+                                   title=items[r["itemCode"]].title),
+                rating=workflow.Rating(r["rating"]),
+                note=r.get("note"),
+            )
+            for r in root.ratings
+        ]
+
+    poor_count: int
+    fair_count: int
+    good_count: int
+
+    @strawberry.field
+    async def review(root: SelfCheckModel, info: Ctx) -> Review | None:
+        row = await info.context.loaders.workflow.review.load(root.id)
+        if row is None:
+            return None
+        return Review(decision=row.decision, reviewer_name=row.reviewer_name,
+                      reviewed_at=row.reviewed_at, comment=row.comment)
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, SelfCheckModel)
+
+
+@strawberry.type(name="BranchRectification", description="团支部在一次整顿工作中的情况")
+class BranchRectification:
+    @strawberry.field
+    def branch(root: Rectification) -> OrganizationType:
+        return root.branch  # type: ignore[return-value]
+
+    @strawberry.field
+    def campaign(root: Rectification) -> Campaign:
+        return root.campaign  # type: ignore[return-value]
+
+    @strawberry.field
+    def status(root: Rectification) -> RectificationStatus:
+        return root.state.status if root.state else workflow.RectificationStatus.NOT_SUBMITTED
+
+    @strawberry.field(description="Placed under key rectification in this campaign (stays true once rectified).")
+    def is_key(root: Rectification) -> bool:
+        return bool(root.state and root.state.is_key)
+
+    @strawberry.field(description="The first reason it became key in this campaign.")
+    def key_reason(root: Rectification) -> KeyReason | None:
+        return root.state.key_reason if root.state else None
+
+    @strawberry.field(description="When it first became key.")
+    def key_since(root: Rectification) -> datetime.datetime | None:
+        return root.state.key_since if root.state else None
+
+    @strawberry.field(description="Ticked as a bottom branch (后进团支部).")
+    def selected_as_bottom(root: Rectification) -> bool:
+        return bool(root.state and root.state.selected_as_bottom)
+
+    @strawberry.field
+    def selected_at(root: Rectification) -> datetime.datetime | None:
+        return root.state.selected_at if root.state else None
+
+    @strawberry.field
+    def selected_by_name(root: Rectification) -> str | None:
+        return root.state.selected_by_name if root.state else None
+
+    @strawberry.field
+    async def latest_self_check(root: Rectification, info: Ctx) -> SelfCheck | None:
+        if root.state is None or root.state.latest_self_check_id is None:
+            return None
+        return await info.context.loaders.workflow.self_check.load(root.state.latest_self_check_id)  # type: ignore[return-value]
+
+    @strawberry.field(description="Newest first.")
+    async def self_checks(root: Rectification, info: Ctx) -> list[SelfCheck]:
+        if root.state is None:
+            return []
+        key = (root.campaign.id, root.branch.id)
+        return await info.context.loaders.workflow.self_checks.load(key)  # type: ignore[return-value]
+
+    @strawberry.field(description="Whether the viewer may assess, review or select this branch (its direct superior).")
+    def can_review(root: Rectification, info: Ctx) -> bool:
+        viewer = info.context.viewer
+        return viewer is not None and is_direct_superior(viewer.organization, root.branch)
+
+
+@strawberry.input
+class RatingInput:
+    item_code: str
+    rating: Rating
+    note: str | None = None
+
+
+@strawberry.input
+class SubmitSelfCheckInput:
+    branch_id: strawberry.ID
+    ratings: list[RatingInput]
+    client_mutation_id: str | None = strawberry.field(
+        default=None, description="重复提交同一请求时返回第一次的结果(防止双击)"
+    )
+
+
+@strawberry.input
+class AssessBranchInput:
+    branch_id: strawberry.ID
+    ratings: list[RatingInput]
+
+
+@strawberry.input
+class ReviewSelfCheckInput:
+    self_check_id: strawberry.ID = strawberry.field(description="The form being judged: must be the branch's latest.")
+    decision: ReviewDecision
+    comment: str | None = None
+
+
+@strawberry.type
+class SelfCheckPayload:
+    self_check: SelfCheck | None = None
+    rectification: BranchRectification | None = None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class ReviewPayload:
+    rectification: BranchRectification | None = None
+    user_errors: list[UserError]
+
+
+def _entries(ratings: list[RatingInput]) -> list[resolve.RatingEntry]:
+    return [resolve.RatingEntry(r.item_code, r.rating, r.note) for r in ratings]
+
+
+async def rectification_of(info: Ctx, row: BranchState) -> Rectification:
+    branch = await info.context.loaders.organization.load(row.branch_id)
+    campaign = await info.context.loaders.workflow.campaign.load(row.campaign_id)
+    assert branch is not None and campaign is not None
+    return Rectification(branch=branch, campaign=campaign, state=row)
+
+
+@strawberry.type
+class RectificationMutation:
+    @strawberry.mutation(extensions=allow(IsBranchAdmin("input.branch_id")),
+                         description="团支部自检: the branch's own admin.")
+    async def submit_self_check(self, info: Ctx, input: SubmitSelfCheckInput) -> SelfCheckPayload:
+        async def action() -> dict[str, Any]:
+            form, row = await resolve.submit_self_check(
+                info, input.branch_id, _entries(input.ratings), input.client_mutation_id
+            )
+            return {"self_check": form, "rectification": await rectification_of(info, row)}
+
+        return await run_mutation(SelfCheckPayload, action)
+
+    @strawberry.mutation(extensions=allow(IsDirectSuperior("input.branch_id")),
+                         description="上级评估: the direct superior's admin, only for a branch that has not submitted.")
+    async def assess_branch(self, info: Ctx, input: AssessBranchInput) -> SelfCheckPayload:
+        async def action() -> dict[str, Any]:
+            form, row = await resolve.assess_branch(info, input.branch_id, _entries(input.ratings))
+            return {"self_check": form, "rectification": await rectification_of(info, row)}
+
+        return await run_mutation(SelfCheckPayload, action)
+
+    @strawberry.mutation(extensions=allow(IsDirectSuperior("input.self_check_id", of="SelfCheck")),
+                         description="通过 / 不通过 / 开始整改 / 继续整改: the direct superior's admin.")
+    async def review_self_check(self, info: Ctx, input: ReviewSelfCheckInput) -> ReviewPayload:
+        async def action() -> dict[str, Any]:
+            row = await resolve.review_self_check(
+                info, input.self_check_id, input.decision, input.comment
+            )
+            return {"rectification": await rectification_of(info, row)}
+
+        return await run_mutation(ReviewPayload, action)
