@@ -33,7 +33,7 @@ run: $(STAMP)
 	$(BIN)/zhengdun migrate
 	$(BIN)/zhengdun seed-demo --if-empty
 	@echo
-	@echo "GraphiQL: http://$(HOST):$(PORT)/graphql  (Ctrl-C 停止 / to stop)"
+	@echo "GraphiQL: http://$(HOST):$(PORT)/graphql  (用演示账号登录 / log in with a demo account; Ctrl-C 停止 / stops)"
 	@echo
 	$(BIN)/zhengdun serve --host $(HOST) --port $(PORT)
 

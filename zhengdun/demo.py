@@ -364,7 +364,6 @@ def demo_logins(tree: DemoTree) -> str:
         "",
         "用户名规则 / username pattern: 省 province zj, sc; 市 city zj-hz; 县 county zj-hz-xh;",
         "  基层 committee <county>-c01…c08; 团支部 branch <committee>-b01…",
-        "GraphiQL: http://127.0.0.1:8000/graphql (先用上面的账号登录 / log in with one above)",
     ]
     return "\n".join(lines)
 
