@@ -52,10 +52,10 @@ class Organization(Node):
 
     @strawberry.field(extensions=SEE, description="直属下级组织，按组织树顺序分页")
     async def children(
-        root: OrganizationModel, info: Ctx, first: int = 50, after: str | None = None
+        root: OrganizationModel, info: Ctx, first: int | None = 50, after: str | None = None
     ) -> OrganizationConnection:
         try:
-            page = await resolve.children_page(info, root, first, after)
+            page = await resolve.children_page(info, root, 50 if first is None else first, after)
         except RuleError as error:
             raise query_error(error) from None
         return OrganizationConnection(parent=root, page=page)
