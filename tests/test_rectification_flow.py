@@ -68,3 +68,111 @@ async def test_submit_reject_resubmit_pass(api: Api) -> None:
     assert (await state(api, s, branch))["canReview"] is True
     after_pass = await submit(api, b, branch)
     assert [e["code"] for e in after_pass["userErrors"]] == ["INVALID_STATE"]
+
+
+async def test_twelve_poor_must_go_through_key_rectification(api: Api) -> None:
+    tree = await build_tree()
+    await campaign()
+    branch = tree.branches[0]
+    await admin(branch, "branch")
+    await admin(tree.committees[0], "superior")
+    b = await api.login("branch")
+    s = await api.login("superior")
+
+    form = await submit(api, b, branch, poor=12)
+    refused = await review(api, s, form["selfCheck"]["id"], "PASS")
+    assert [e["code"] for e in refused["userErrors"]] == ["POOR_THRESHOLD_REQUIRES_RECTIFICATION"]
+    assert (await state(api, s, branch))["status"] == "PENDING_REVIEW"
+
+    started = await review(api, s, form["selfCheck"]["id"], "START_RECTIFICATION", "限期整改")
+    assert started["rectification"] == {
+        "status": "KEY_RECTIFYING", "isKey": True, "keyReason": "POOR_THRESHOLD"}
+
+    again = await submit(api, b, branch, poor=6)
+    assert again["rectification"]["status"] == "KEY_PENDING_REVIEW"
+    cont = await review(api, s, again["selfCheck"]["id"], "CONTINUE_RECTIFICATION", "仍需整改")
+    assert cont["rectification"] == {
+        "status": "KEY_RECTIFYING", "isKey": True, "keyReason": "POOR_THRESHOLD"}
+
+    last = await submit(api, b, branch, poor=0, fair=4)
+    assert last["rectification"]["status"] == "KEY_PENDING_REVIEW"
+    wrong = await review(api, s, last["selfCheck"]["id"], "START_RECTIFICATION")
+    assert [e["code"] for e in wrong["userErrors"]] == ["INVALID_STATE"]
+    done = await review(api, s, last["selfCheck"]["id"], "PASS")
+    assert done["rectification"] == {
+        "status": "RECTIFIED", "isKey": True, "keyReason": "POOR_THRESHOLD"}
+
+    view = await state(api, b, branch)
+    assert [(f["version"], f["poorCount"], f["review"]["decision"]) for f in view["selfChecks"]] == [
+        (3, 0, "PASS"), (2, 6, "CONTINUE_RECTIFICATION"), (1, 12, "START_RECTIFICATION")]
+    assert view["keySince"] is not None
+
+
+async def test_superior_assessment_with_eleven_poor_is_key_at_once(api: Api) -> None:
+    tree = await build_tree()
+    await campaign()
+    branch = tree.branches[1]
+    await admin(branch, "branch")
+    await admin(tree.committees[0], "superior", "王书记")
+    b = await api.login("branch")
+    s = await api.login("superior")
+
+    data = await api.data(ASSESS, {"b": gid(branch), "r": ratings(poor=11)}, s)
+    payload = data["assessBranch"]
+    assert payload["userErrors"] == []
+    assert payload["selfCheck"]["source"] == "SUPERIOR"
+    assert payload["rectification"] == {
+        "status": "KEY_RECTIFYING", "isKey": True, "keyReason": "POOR_THRESHOLD"}
+    view = await state(api, b, branch)
+    assert view["selfChecks"][0]["filledByName"] == "王书记"
+    again = await api.data(ASSESS, {"b": gid(branch), "r": ratings(poor=1)}, s)
+    assert [e["code"] for e in again["assessBranch"]["userErrors"]] == ["INVALID_STATE"]
+    resubmit = await submit(api, b, branch, poor=3)
+    assert resubmit["rectification"]["status"] == "KEY_PENDING_REVIEW"
+
+
+async def test_assessment_below_threshold_then_the_superior_decides(api: Api) -> None:
+    tree = await build_tree()
+    await campaign()
+    branch = tree.branches[2]
+    await admin(tree.committees[0], "superior")
+    s = await api.login("superior")
+    data = await api.data(ASSESS, {"b": gid(branch), "r": ratings(poor=4)}, s)
+    form = data["assessBranch"]
+    assert form["rectification"]["status"] == "PENDING_REVIEW"
+    reject = await review(api, s, form["selfCheck"]["id"], "REJECT", "自己评的")
+    assert [e["code"] for e in reject["userErrors"]] == ["INVALID_STATE"]
+    started = await review(api, s, form["selfCheck"]["id"], "START_RECTIFICATION")
+    assert started["rectification"]["keyReason"] == "REVIEW_DECISION"
+
+
+async def test_incomplete_ratings_name_the_items(api: Api) -> None:
+    tree = await build_tree()
+    await campaign()
+    branch = tree.branches[0]
+    await admin(branch, "branch")
+    b = await api.login("branch")
+    form = ratings()
+    missing = form[:-2]
+    duplicated = form + [form[0]]
+    unknown = form + [{"itemCode": "XX-99", "rating": "GOOD"}]
+    for bad, named in ((missing, form[-1]["itemCode"]), (duplicated, form[0]["itemCode"]),
+                       (unknown, "XX-99")):
+        data = await api.data(SUBMIT, {"b": gid(branch), "r": bad}, b)
+        errors = data["submitSelfCheck"]["userErrors"]
+        assert [e["code"] for e in errors] == ["INCOMPLETE_RATINGS"]
+        assert named in errors[0]["message"]
+    assert (await state(api, b, branch))["selfChecks"] == []
+
+
+async def test_double_clicked_submit_files_one_form(api: Api) -> None:
+    tree = await build_tree()
+    await campaign()
+    branch = tree.branches[0]
+    await admin(branch, "branch")
+    b = await api.login("branch")
+    variables = {"b": gid(branch), "r": ratings(poor=1), "k": "click-1"}
+    first = (await api.data(SUBMIT, variables, b))["submitSelfCheck"]
+    second = (await api.data(SUBMIT, variables, b))["submitSelfCheck"]
+    assert first["selfCheck"]["id"] == second["selfCheck"]["id"]
+    assert len((await state(api, b, branch))["selfChecks"]) == 1

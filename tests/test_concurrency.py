@@ -1,0 +1,48 @@
+"""Real concurrent requests: one review wins, a burst of repeated submits files one form."""
+
+from __future__ import annotations
+
+import asyncio
+
+from models.rectification import Review, SelfCheck
+from tests.api import Api, admin, build_tree, campaign, gid, ratings
+from tests.test_rectification_flow import REVIEW, SUBMIT
+
+
+async def test_twenty_concurrent_reviews_record_exactly_one(api: Api) -> None:
+    tree = await build_tree()
+    await campaign()
+    branch = tree.branches[0]
+    await admin(branch, "branch")
+    await admin(tree.committees[0], "superior-a")
+    await admin(tree.committees[0], "superior-b")
+    b = await api.login("branch")
+    tokens = [await api.login("superior-a"), await api.login("superior-b")]
+    form = (await api.data(SUBMIT, {"b": gid(branch), "r": ratings(poor=2)}, b))["submitSelfCheck"]
+    form_id = form["selfCheck"]["id"]
+
+    decisions = ["PASS", "START_RECTIFICATION", "REJECT"]
+    results = await asyncio.gather(*(
+        api.data(REVIEW, {"s": form_id, "d": decisions[i % 3], "c": f"意见{i}"}, tokens[i % 2])
+        for i in range(20)
+    ))
+    payloads = [r["reviewSelfCheck"] for r in results]
+    winners = [p for p in payloads if not p["userErrors"]]
+    losers = [p for p in payloads if p["userErrors"]]
+    assert len(winners) == 1
+    assert {e["code"] for p in losers for e in p["userErrors"]} <= {"STALE_SELF_CHECK", "INVALID_STATE"}
+    assert await Review.filter(self_check__branch_id=branch.id).count() == 1
+
+
+async def test_a_burst_of_the_same_submit_files_one_form(api: Api) -> None:
+    tree = await build_tree()
+    await campaign()
+    branch = tree.branches[0]
+    await admin(branch, "branch")
+    b = await api.login("branch")
+    variables = {"b": gid(branch), "r": ratings(poor=1), "k": "burst-7"}
+    results = await asyncio.gather(*(api.data(SUBMIT, variables, b) for _ in range(10)))
+    ids = {r["submitSelfCheck"]["selfCheck"]["id"] for r in results}
+    assert len(ids) == 1
+    assert all(r["submitSelfCheck"]["userErrors"] == [] for r in results)
+    assert await SelfCheck.filter(branch_id=branch.id).count() == 1
