@@ -7,4 +7,5 @@ MODEL_MODULES = [
     "models.campaign",
     "models.rectification",
     "models.notification",
+    "models.progress",
 ]

@@ -1,0 +1,104 @@
+"""Progress counts (下级团支部整顿进度) kept current without scanning a subtree.
+
+Two tables:
+
+- ``BranchTally``: branches per (organisation, sector) in the organisation's whole
+  subtree, and among its direct children. Tree data, changed when a branch is created.
+- ``ProgressDelta``: per campaign, insert-only signed deltas per (organisation, sector,
+  direct). Every state change of a branch inserts one row for each of its ancestors in
+  the same transaction; nothing is ever updated, so no two writes wait on one hot row
+  (the root's, say). A read sums the rows of the organisations it shows; a background
+  task folds each group's rows into one (delete + insert of the sum in one statement),
+  so reads stay short and stay exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.organization import Sector
+from models.workflow import RectificationStatus
+
+COUNTED_STATUSES = [s for s in RectificationStatus if s != RectificationStatus.NOT_SUBMITTED]
+# One column per counted fact; NOT_SUBMITTED is the branch total minus the others.
+STATUS_COLUMNS = {s: f"n_{s.value.lower()}" for s in COUNTED_STATUSES}
+METRICS = ["submitted", "key", "selected", "quota_met", *STATUS_COLUMNS.values()]
+
+
+class BranchTally(Model):
+    """Branches of one sector in an organisation's subtree, and among its children."""
+
+    id = fields.IntField(primary_key=True)
+    org_id = fields.IntField()
+    sector = fields.CharEnumField(Sector, max_length=30)
+    branches = fields.IntField(default=0)
+    direct_branches = fields.IntField(default=0)
+    # Organisations of this sector (this one or below) with branches among their children:
+    # each owes a bottom selection (勾选后进团支部).
+    units = fields.IntField(default=0)
+
+    class Meta:
+        table = "branch_tally"
+        unique_together = (("org_id", "sector"),)
+
+
+class ProgressDelta(Model):
+    """A signed change of the counts of one organisation, sector and campaign."""
+
+    id = fields.BigIntField(primary_key=True)
+    campaign_id = fields.IntField()
+    org_id = fields.IntField()
+    sector = fields.CharEnumField(Sector, max_length=30)
+    # True on the row of the branch's parent: the counts among direct children.
+    direct = fields.BooleanField()
+    submitted = fields.IntField(default=0)
+    key = fields.IntField(default=0)
+    selected = fields.IntField(default=0)
+    # Organisations (this one or below) whose bottom quota has been reached.
+    quota_met = fields.IntField(default=0)
+    n_pending_review = fields.IntField(default=0)
+    n_rejected = fields.IntField(default=0)
+    n_passed = fields.IntField(default=0)
+    n_key_rectifying = fields.IntField(default=0)
+    n_key_pending_review = fields.IntField(default=0)
+    n_rectified = fields.IntField(default=0)
+    n_carried_over = fields.IntField(default=0)
+
+    class Meta:
+        table = "progress_delta"
+        indexes = (("campaign_id", "org_id"),)
+
+
+@dataclass(frozen=True)
+class BranchFacts:
+    """What one branch contributes to the counts in a campaign."""
+
+    status: RectificationStatus = RectificationStatus.NOT_SUBMITTED
+    has_form: bool = False
+    is_key: bool = False
+    selected: bool = False
+
+    def vector(self) -> dict[str, int]:
+        counts = dict.fromkeys(METRICS, 0)
+        counts["submitted"] = int(self.has_form)
+        counts["key"] = int(self.is_key)
+        counts["selected"] = int(self.selected)
+        column = STATUS_COLUMNS.get(RectificationStatus(self.status))
+        if column:
+            counts[column] = 1
+        return counts
+
+
+def difference(before: BranchFacts, after: BranchFacts) -> dict[str, int]:
+    """The non-zero changes from ``before`` to ``after``."""
+    b, a = before.vector(), after.vector()
+    return {k: a[k] - b[k] for k in METRICS if a[k] != b[k]}
+
+
+def add_into(total: dict[str, int], change: Mapping[str, int], sign: int = 1) -> None:
+    for key, value in change.items():
+        total[key] = total.get(key, 0) + sign * value
