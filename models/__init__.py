@@ -8,4 +8,5 @@ MODEL_MODULES = [
     "models.rectification",
     "models.notification",
     "models.progress",
+    "models.spot_check",
 ]

@@ -9,6 +9,7 @@ from permissions.organization import (
     CanSeeTarget,
     IsBranchAdmin,
     IsDirectSuperior,
+    IsOrganizationAdmin,
     IsRootAdmin,
 )
 
@@ -21,6 +22,7 @@ __all__ = [
     "IsAuthenticated",
     "IsBranchAdmin",
     "IsDirectSuperior",
+    "IsOrganizationAdmin",
     "IsRootAdmin",
     "allow",
 ]

@@ -157,3 +157,12 @@ class IsDirectSuperior(TargetRule):
 
     def allows_target(self, viewer: Viewer, target: Organization) -> bool:
         return is_direct_superior(viewer.organization, target)
+
+
+class IsOrganizationAdmin(TargetRule):
+    """An admin of the named organisation itself (e.g. the leading body that draws)."""
+
+    message = "只有该团组织的管理员可以进行此操作"
+
+    def allows_target(self, viewer: Viewer, target: Organization) -> bool:
+        return viewer.organization.id == target.id

@@ -12,12 +12,14 @@ from strawberry.types import Info
 from models.account import Account as AccountModel
 from models.errors import RuleError
 from permissions import IsAuthenticated, allow
+from resolvers.spot_check import spot_check_for
 from schema.account import AccountMutation, AccountQuery
 from schema.errors import query_error
 from schema.ids import decode_id
 from schema.node import Node
 from schema.organization import OrganizationMutation, OrganizationQuery
 from schema.rectification import RectificationMutation
+from schema.spot_check import SpotCheckMutation
 from zhengdun.context import Context
 
 Ctx = Info[Context, Any]
@@ -36,10 +38,15 @@ async def _self_check(info: Ctx, pk: str) -> Any:
     return await info.context.loaders.workflow.self_check.load(int(pk)) if pk.isdigit() else None
 
 
+async def _spot_check(info: Ctx, pk: str) -> Any:
+    return await spot_check_for(info, int(pk)) if pk.isdigit() and len(pk) <= 12 else None
+
+
 NODE_FETCHERS: dict[str, Fetch] = {
     "SelfCheck": _self_check,
     "Organization": _organization,
     "Account": _account,
+    "SpotCheck": _spot_check,
 }
 
 
@@ -56,4 +63,7 @@ class NodeQuery:
 
 
 Query = merge_types("Query", (AccountQuery, NodeQuery, OrganizationQuery))
-Mutation = merge_types("Mutation", (AccountMutation, OrganizationMutation, RectificationMutation))
+Mutation = merge_types(
+    "Mutation",
+    (AccountMutation, OrganizationMutation, RectificationMutation, SpotCheckMutation),
+)
