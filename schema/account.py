@@ -15,6 +15,7 @@ from schema.errors import UserError
 from schema.ids import encode_id
 from schema.mutation import run_mutation
 from schema.node import Node
+from schema.notification import ViewerNotifications
 from schema.organization import Organization
 from zhengdun.context import Context
 from zhengdun.context import Viewer as ViewerData
@@ -45,7 +46,7 @@ class Account(Node):
 
 
 @strawberry.type(description="当前登录的管理员")
-class Viewer:
+class Viewer(ViewerNotifications):
     @strawberry.field
     def account(root: ViewerData) -> Account:
         return root.account  # type: ignore[return-value]

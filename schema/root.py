@@ -12,11 +12,14 @@ from strawberry.types import Info
 from models.account import Account as AccountModel
 from models.errors import RuleError
 from permissions import IsAuthenticated, allow
+from resolvers.notification import notification_for
 from resolvers.spot_check import spot_check_for
 from schema.account import AccountMutation, AccountQuery
+from schema.campaign import CampaignMutation, CampaignQuery
 from schema.errors import query_error
 from schema.ids import decode_id
 from schema.node import Node
+from schema.notification import NotificationMutation
 from schema.organization import OrganizationMutation, OrganizationQuery
 from schema.rectification import RectificationMutation
 from schema.spot_check import SpotCheckMutation
@@ -38,6 +41,18 @@ async def _self_check(info: Ctx, pk: str) -> Any:
     return await info.context.loaders.workflow.self_check.load(int(pk)) if pk.isdigit() else None
 
 
+async def _campaign(info: Ctx, pk: str) -> Any:
+    return await info.context.loaders.workflow.campaign.load(int(pk)) if pk.isdigit() else None
+
+
+async def _template(info: Ctx, pk: str) -> Any:
+    return await info.context.loaders.workflow.template.load(pk)
+
+
+async def _notification(info: Ctx, pk: str) -> Any:
+    return await notification_for(info, int(pk)) if pk.isdigit() and len(pk) <= 12 else None
+
+
 async def _spot_check(info: Ctx, pk: str) -> Any:
     return await spot_check_for(info, int(pk)) if pk.isdigit() and len(pk) <= 12 else None
 
@@ -46,6 +61,9 @@ NODE_FETCHERS: dict[str, Fetch] = {
     "SelfCheck": _self_check,
     "Organization": _organization,
     "Account": _account,
+    "Campaign": _campaign,
+    "ChecklistTemplate": _template,
+    "Notification": _notification,
     "SpotCheck": _spot_check,
 }
 
@@ -62,8 +80,15 @@ class NodeQuery:
         return await fetch(info, pk) if fetch else None
 
 
-Query = merge_types("Query", (AccountQuery, NodeQuery, OrganizationQuery))
+Query = merge_types("Query", (AccountQuery, NodeQuery, OrganizationQuery, CampaignQuery))
 Mutation = merge_types(
     "Mutation",
-    (AccountMutation, OrganizationMutation, RectificationMutation, SpotCheckMutation),
+    (
+        AccountMutation,
+        OrganizationMutation,
+        RectificationMutation,
+        CampaignMutation,
+        NotificationMutation,
+        SpotCheckMutation,
+    ),
 )
