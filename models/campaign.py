@@ -36,8 +36,12 @@ class ChecklistTemplate(Model):
 
     def rules(self) -> TemplateRules:
         return load_template(
-            {"id": self.id, "name": self.name, "items": self.items,
-             "poor_threshold": self.poor_threshold}
+            {
+                "id": self.id,
+                "name": self.name,
+                "items": self.items,
+                "poor_threshold": self.poor_threshold,
+            }
         )
 
 

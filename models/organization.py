@@ -1,9 +1,10 @@
 """Organisation tree (组织树): types, sectors, and the materialized path.
 
 Every organisation stores ``path``, the ids from the root down to itself, each prefixed
-with its digit count so that siblings sort by id: ids 1, 7, 42 give ``/11/17/242/``. All descendants of an organisation are then one indexed range scan
-(``path > '/11/17/' AND path < '/11/170'``, see :func:`descendant_range`), never recursion,
-and ordering by path visits a subtree depth first in a stable order.
+with its digit count so that siblings sort by id: ids 1, 7, 42 give ``/11/17/242/``.
+All descendants of an organisation are then one indexed range scan (``path > '/11/17/'
+AND path < '/11/170'``, see :func:`descendant_range`), never recursion, and ordering by
+path visits a subtree depth first in a stable order.
 """
 
 from __future__ import annotations
@@ -180,7 +181,10 @@ async def add_organization(
     org.path = child_path(parent.path if parent else None, org.id)
     await org.save(update_fields=["path"])
     if org_type == OrgType.BRANCH and parent is not None:
+        from models.progress import tally_new_branch
+
         await Organization.filter(id__in=[*parent.ancestor_ids, parent.id]).update(
             branch_count=F("branch_count") + 1
         )
+        await tally_new_branch(parent, sector)
     return org

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from tortoise import fields
 from tortoise.models import Model
 
-from models.organization import Sector
+from models.organization import Organization, Sector, path_ids
 from models.workflow import RectificationStatus
+from zhengdun.db import connection, placeholders
 
 COUNTED_STATUSES = [s for s in RectificationStatus if s != RectificationStatus.NOT_SUBMITTED]
 # One column per counted fact; NOT_SUBMITTED is the branch total minus the others.
@@ -102,3 +103,28 @@ def difference(before: BranchFacts, after: BranchFacts) -> dict[str, int]:
 def add_into(total: dict[str, int], change: Mapping[str, int], sign: int = 1) -> None:
     for key, value in change.items():
         total[key] = total.get(key, 0) + sign * value
+
+
+async def tally_new_branch(parent: Organization, sector: Sector) -> None:
+    """A branch was created under ``parent``: count it in every ancestor's tally."""
+    conn = connection()
+    rows: list[tuple[int, str, int, int, int]] = []
+    lineage = path_ids(parent.path)
+    had_branches = await conn.execute_query_dict(
+        f"SELECT COALESCE(SUM(direct_branches), 0) AS n FROM branch_tally WHERE org_id = "
+        f"{placeholders(conn, 1, 1)}",
+        [parent.id],
+    )
+    for org_id in lineage:
+        rows.append((org_id, sector.value, 1, int(org_id == parent.id), 0))
+    if not had_branches[0]["n"]:  # the parent now owes a bottom selection
+        rows.extend((org_id, parent.sector.value, 0, 0, 1) for org_id in lineage)
+    for org_id, row_sector, branches, direct, units in rows:
+        await conn.execute_query(
+            "INSERT INTO branch_tally (org_id, sector, branches, direct_branches, units) "
+            f"VALUES ({placeholders(conn, 1, 5)}) ON CONFLICT (org_id, sector) DO UPDATE SET "
+            "branches = branch_tally.branches + excluded.branches, "
+            "direct_branches = branch_tally.direct_branches + excluded.direct_branches, "
+            "units = branch_tally.units + excluded.units",
+            [org_id, row_sector, branches, direct, units],
+        )

@@ -53,27 +53,37 @@ class CanSeeBreadcrumb(ViewerRule):
 
 
 class TargetRule(ViewerRule):
-    """A rule about an organisation named by a global ID among the field's arguments.
+    """A rule about the organisations named by global IDs among the field's arguments.
 
-    ``argument`` is a dotted path into the arguments (``"input.parentId"``). A malformed
-    or unknown ID passes here so that the resolver reports it as a typed user error.
+    ``argument`` is a dotted path into the arguments (``"input.parentId"``); it may hold
+    one ID or a list, and every organisation named must pass. A malformed or unknown ID
+    passes here so that the resolver reports it as a typed user error.
     """
 
     def __init__(self, argument: str, *, of: str = "Organization") -> None:
         self.argument = argument
-        self.of = of  # the ID names an Organization, or a SelfCheck (then: its branch)
+        self.of = of  # the IDs name Organizations, or SelfChecks (then: their branches)
 
     async def has_permission(  # type: ignore[override]
         self, source: Any, info: Info[Context, Any], **kwargs: Any
     ) -> bool:
         viewer = require_viewer(info)
-        target = await self.target(info, kwargs)
-        return target is None or self.allows_target(viewer, target)
+        targets = await self.targets(info, kwargs)
+        return all(self.allows_target(viewer, target) for target in targets)
 
-    async def target(self, info: Info[Context, Any], kwargs: dict[str, Any]) -> Organization | None:
+    async def targets(self, info: Info[Context, Any], kwargs: dict[str, Any]) -> list[Organization]:
         value: Any = kwargs
         for part in self.argument.split("."):
             value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+        values = value if isinstance(value, list) else [value]
+        found = []
+        for one in values:
+            target = await self._load(info, one)
+            if target is not None:
+                found.append(target)
+        return found
+
+    async def _load(self, info: Info[Context, Any], value: Any) -> Organization | None:
         if not isinstance(value, str):
             return None
         try:

@@ -254,3 +254,18 @@ async def _lock_calendar() -> None:
     conn = connection()
     if is_postgres(conn):
         await conn.execute_script("LOCK TABLE campaign IN SHARE ROW EXCLUSIVE MODE")
+
+
+async def campaign_for_view(info: Ctx, campaign_id: str | None, field: list[str]) -> Campaign:
+    """For the superiors' views: the named campaign, else the one open today, else the
+    latest that has started (its results stay visible after it ends); NOT_FOUND if none."""
+    campaign = await campaign_or_current(info, campaign_id, field)
+    if campaign is None:
+        campaign = (
+            await Campaign.filter(starts_on__lte=info.context.clock.today())
+            .order_by("-starts_on")
+            .first()
+        )
+    if campaign is None:
+        raise RuleError(UserErrorCode.NOT_FOUND, "尚无整顿工作", field)
+    return campaign

@@ -20,12 +20,16 @@ from models.checklist import count_ratings
 from models.errors import RuleError, UserErrorCode
 from models.organization import Organization, OrgType
 from models.rectification import BranchState, Review, SelfCheck
+from models.workflow import ensure_campaign_open
 from resolvers.audit import record
 from resolvers.campaign import ensure_open, open_campaign
 from resolvers.notification import notify
 from resolvers.organization import organization_by_global_id
+from resolvers.progress import facts, record_change
 from schema.ids import decode_int_id
+from zhengdun.clock import CHINA
 from zhengdun.context import Context
+from zhengdun.db import connection, is_postgres
 
 Ctx = Info[Context, Any]
 NOTE_MAX_LENGTH = 500
@@ -60,12 +64,31 @@ async def branch_by_global_id(info: Ctx, global_id: str, field: list[str]) -> Or
     return branch
 
 
-def rules_state(row: BranchState, latest_source: workflow.SelfCheckSource | None) -> workflow.BranchState:
+def rules_state(
+    row: BranchState, latest_source: workflow.SelfCheckSource | None
+) -> workflow.BranchState:
     return workflow.BranchState(row.status, row.is_key, row.key_reason, latest_source)
 
 
 async def lock_state(campaign: Campaign, branch: Organization, now: datetime) -> BranchState:
-    """The branch's state row in the campaign, created NOT_SUBMITTED if absent, locked."""
+    """The branch's state row in the campaign, created NOT_SUBMITTED if absent, locked.
+
+    Also holds the campaign open for the transaction: on PostgreSQL a ``FOR KEY SHARE``
+    lock on the campaign row, which only ``closeCampaign`` (``FOR UPDATE``) waits for;
+    so a change cannot slip into a campaign that closed meanwhile.
+    """
+    conn = connection()
+    if is_postgres(conn):
+        rows = await conn.execute_query_dict(
+            "SELECT closed_at FROM campaign WHERE id = $1 FOR KEY SHARE", [campaign.id]
+        )
+        campaign.closed_at = rows[0]["closed_at"]
+    ensure_campaign_open(
+        now.astimezone(CHINA).date(),
+        campaign.starts_on,
+        campaign.ends_on,
+        campaign.closed_at is not None,
+    )
     await BranchState.bulk_create(
         [
             BranchState(
@@ -87,24 +110,46 @@ async def apply_outcome(
     row: BranchState,
     outcome: workflow.Outcome,
     *,
-    accepted_form_id: int | None,
     action: str,
+    form: SelfCheck | None = None,
+    accepted_form_id: int | None = None,
+    selected: bool = False,
     comment: str | None = None,
     actor_name: str | None = None,
 ) -> BranchState:
-    """Persists one transition: the state row, the notifications, the audit entry."""
+    """Persists one transition: the state row, the progress counts, notifications, audit.
+
+    ``form`` is a newly filed form (it becomes the latest); ``accepted_form_id`` the
+    form the branch was accepted on, the baseline if it becomes key now; ``selected``
+    ticks it as a bottom branch.
+    """
     now = info.context.clock.now()
+    before = facts(row)
+    if form is not None:
+        row.latest_self_check_id = form.id
+        row.latest_poor = form.poor_count
+        row.latest_fair = form.fair_count
     row.status = outcome.status
     row.is_key = outcome.is_key
     row.key_reason = outcome.key_reason
     if outcome.becomes_key_now:
         row.key_since = now
         row.baseline_self_check_id = accepted_form_id
+    if selected and not row.selected_as_bottom:
+        row.selected_as_bottom = True
+        row.selected_at = now
+        row.selected_by_name = actor_name
     row.updated_at = now
     await row.save()
+    await record_change(row, before)
     await notify(row.branch_id, row.campaign_id, outcome.notifications, now, actor_name, comment)
-    await record(info, action, "Organization", row.branch_id,
-                 {"campaignId": row.campaign_id, "status": outcome.status.value})
+    await record(
+        info,
+        action,
+        "Organization",
+        row.branch_id,
+        {"campaignId": row.campaign_id, "status": outcome.status.value},
+    )
     return row
 
 
@@ -126,7 +171,6 @@ async def _file_form(
     info: Ctx,
     campaign: Campaign,
     branch: Organization,
-    row: BranchState,
     ratings: list[RatingEntry],
     source: workflow.SelfCheckSource,
     client_mutation_id: str | None,
@@ -135,9 +179,11 @@ async def _file_form(
     order = {code: i for i, code in enumerate(rules.item_codes)}
     ratings = _clean_ratings(ratings)
     poor, fair, good = count_ratings(rules.item_codes, [(r.item_code, r.rating) for r in ratings])
-    last = await SelfCheck.filter(campaign_id=campaign.id, branch_id=branch.id).order_by(
-        "-version"
-    ).first()
+    last = (
+        await SelfCheck.filter(campaign_id=campaign.id, branch_id=branch.id)
+        .order_by("-version")
+        .first()
+    )
     viewer = info.context.viewer
     assert viewer is not None
     form = await SelfCheck.create(
@@ -157,9 +203,6 @@ async def _file_form(
         good_count=good,
         client_mutation_id=client_mutation_id,
     )
-    row.latest_self_check_id = form.id
-    row.latest_poor = poor
-    row.latest_fair = fair
     return form
 
 
@@ -179,9 +222,9 @@ async def submit_self_check(
     latest_source = await _latest_source(row)
     outcome = workflow.submit(rules_state(row, latest_source))
     form = await _file_form(
-        info, campaign, branch, row, ratings, workflow.SelfCheckSource.SELF, client_mutation_id
+        info, campaign, branch, ratings, workflow.SelfCheckSource.SELF, client_mutation_id
     )
-    await apply_outcome(info, row, outcome, accepted_form_id=None, action="submitSelfCheck")
+    await apply_outcome(info, row, outcome, form=form, action="submitSelfCheck")
     return form, row
 
 
@@ -196,12 +239,18 @@ async def assess_branch(
     if state.status != workflow.RectificationStatus.NOT_SUBMITTED:
         workflow.assess(state, 0, campaign.poor_threshold)  # raises INVALID_STATE
     form = await _file_form(
-        info, campaign, branch, row, ratings, workflow.SelfCheckSource.SUPERIOR, None
+        info, campaign, branch, ratings, workflow.SelfCheckSource.SUPERIOR, None
     )
     outcome = workflow.assess(state, form.poor_count, campaign.poor_threshold)
     viewer_name = info.context.viewer.display_name if info.context.viewer else None
     await apply_outcome(
-        info, row, outcome, accepted_form_id=form.id, action="assessBranch", actor_name=viewer_name
+        info,
+        row,
+        outcome,
+        form=form,
+        accepted_form_id=form.id,
+        action="assessBranch",
+        actor_name=viewer_name,
     )
     return form, row
 
@@ -224,7 +273,8 @@ async def review_self_check(
     comment = comment.strip() if comment else None
     if comment and len(comment) > COMMENT_MAX_LENGTH:
         raise RuleError(
-            UserErrorCode.INVALID_INPUT, f"审核意见不能超过 {COMMENT_MAX_LENGTH} 个字符",
+            UserErrorCode.INVALID_INPUT,
+            f"审核意见不能超过 {COMMENT_MAX_LENGTH} 个字符",
             ["input", "comment"],
         )
     state = rules_state(row, form.source)
@@ -242,8 +292,13 @@ async def review_self_check(
         comment=comment,
     )
     return await apply_outcome(
-        info, row, outcome, accepted_form_id=form.id, action="reviewSelfCheck",
-        comment=comment, actor_name=viewer.display_name,
+        info,
+        row,
+        outcome,
+        accepted_form_id=form.id,
+        action="reviewSelfCheck",
+        comment=comment,
+        actor_name=viewer.display_name,
     )
 
 

@@ -13,6 +13,7 @@ from models.organization import OrgType as OrgTypeEnum
 from models.organization import Sector as SectorEnum
 from permissions import CanManageBelow, CanSeeBreadcrumb, CanSeeOrganization, CanSeeTarget, allow
 from resolvers import organization as resolve
+from resolvers.subordinates import Scope
 from schema.errors import UserError, query_error
 from schema.ids import encode_id
 from schema.mutation import run_mutation
@@ -26,7 +27,12 @@ Sector = strawberry.enum(SectorEnum, name="Sector", description="单位所属行
 Ctx = Info[Context, Any]
 
 if TYPE_CHECKING:
-    from schema.rectification import BranchRectification
+    from schema.bottom_selection import BottomSelection
+    from schema.key_list import KeyRectificationRow
+    from schema.progress import RectificationProgress
+    from schema.rectification import BranchRectification, RectificationStatus
+    from schema.spot_check import SpotCheck
+    from schema.subordinates import BranchRectificationConnection, SubordinateScope
 SEE = allow(CanSeeOrganization())
 BREADCRUMB = allow(CanSeeBreadcrumb())
 
@@ -86,6 +92,67 @@ class Organization(Node):
             return None
         state = await info.context.loaders.workflow.state.load((campaign.id, root.id))
         return Rectification(branch=root, campaign=campaign, state=state)  # type: ignore[return-value]
+
+    # The views live in their own modules, which import this one: imported on first use.
+    @strawberry.field(
+        extensions=SEE,
+        description="下级组织列表: all subordinate branches by default; canReview marks the direct ones.",
+    )
+    async def subordinate_branches(
+        root: OrganizationModel,
+        info: Ctx,
+        campaign_id: strawberry.ID | None = None,
+        scope: Annotated[SubordinateScope, strawberry.lazy("schema.subordinates")]
+        | None = Scope.ALL,
+        statuses: list[Annotated[RectificationStatus, strawberry.lazy("schema.rectification")]]
+        | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Annotated[BranchRectificationConnection, strawberry.lazy("schema.subordinates")]:
+        from schema.subordinates import organization_subordinate_branches
+
+        return await organization_subordinate_branches(
+            root, info, campaign_id, scope, statuses, first, after
+        )
+
+    @strawberry.field(
+        extensions=SEE,
+        description="排名 and the bottom-20% quota over the direct subordinate branches.",
+    )
+    async def bottom_selection(
+        root: OrganizationModel, info: Ctx, campaign_id: strawberry.ID | None = None
+    ) -> Annotated[BottomSelection, strawberry.lazy("schema.bottom_selection")]:
+        from schema.bottom_selection import organization_bottom_selection
+
+        return await organization_bottom_selection(root, info, campaign_id)
+
+    @strawberry.field(extensions=SEE, description="下级团支部整顿进度.")
+    async def progress(
+        root: OrganizationModel, info: Ctx, campaign_id: strawberry.ID | None = None
+    ) -> Annotated[RectificationProgress, strawberry.lazy("schema.progress")]:
+        from schema.progress import organization_progress
+
+        return await organization_progress(root, info, campaign_id)
+
+    @strawberry.field(
+        extensions=SEE, description="重点整顿团支部列表: direct subordinate key branches."
+    )
+    async def key_rectification_list(
+        root: OrganizationModel, info: Ctx, campaign_id: strawberry.ID | None = None
+    ) -> list[Annotated[KeyRectificationRow, strawberry.lazy("schema.key_list")]]:
+        from schema.key_list import organization_key_rectification_list
+
+        return await organization_key_rectification_list(root, info, campaign_id)
+
+    @strawberry.field(
+        extensions=SEE, description="抽查核查 draws made by this organisation, newest first."
+    )
+    async def spot_checks(
+        root: OrganizationModel, info: Ctx, campaign_id: strawberry.ID | None = None
+    ) -> list[Annotated[SpotCheck, strawberry.lazy("schema.spot_check")]]:
+        from schema.spot_check import organization_spot_checks
+
+        return await organization_spot_checks(root, info, campaign_id)
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Any) -> bool:

@@ -26,16 +26,21 @@ from schema.node import Node
 from zhengdun.context import Context
 
 Ctx = Info[Context, Any]
-OrganizationType = Annotated["Organization", strawberry.lazy("schema.organization")]
+OrganizationType = Annotated["Organization", strawberry.lazy("schema.organization")]  # noqa: F821
 
-RectificationStatus = strawberry.enum(workflow.RectificationStatus, name="RectificationStatus",
-                                      description="团支部整顿状态")
+RectificationStatus = strawberry.enum(
+    workflow.RectificationStatus, name="RectificationStatus", description="团支部整顿状态"
+)
 KeyReason = strawberry.enum(workflow.KeyReason, name="KeyReason", description="纳入重点整顿的原因")
 Rating = strawberry.enum(workflow.Rating, name="Rating", description="好 / 一般 / 较差")
-SelfCheckSource = strawberry.enum(workflow.SelfCheckSource, name="SelfCheckSource",
-                                  description="团支部自检 / 上级评估")
-ReviewDecision = strawberry.enum(workflow.ReviewDecision, name="ReviewDecision",
-                                 description="通过 / 不通过 / 开始整改 / 继续整改")
+SelfCheckSource = strawberry.enum(
+    workflow.SelfCheckSource, name="SelfCheckSource", description="团支部自检 / 上级评估"
+)
+ReviewDecision = strawberry.enum(
+    workflow.ReviewDecision,
+    name="ReviewDecision",
+    description="通过 / 不通过 / 开始整改 / 继续整改",
+)
 
 
 @dataclass
@@ -84,8 +89,11 @@ class SelfCheck(Node):
         items = {i.code: i for i in (await template_rules(info, campaign)).items}
         return [
             ItemRating(
-                item=ChecklistItem(code=r["itemCode"], category=items[r["itemCode"]].category,
-                                   title=items[r["itemCode"]].title),
+                item=ChecklistItem(
+                    code=r["itemCode"],
+                    category=items[r["itemCode"]].category,
+                    title=items[r["itemCode"]].title,
+                ),
                 rating=workflow.Rating(r["rating"]),
                 note=r.get("note"),
             )
@@ -101,8 +109,12 @@ class SelfCheck(Node):
         row = await info.context.loaders.workflow.review.load(root.id)
         if row is None:
             return None
-        return Review(decision=row.decision, reviewer_name=row.reviewer_name,
-                      reviewed_at=row.reviewed_at, comment=row.comment)
+        return Review(
+            decision=row.decision,
+            reviewer_name=row.reviewer_name,
+            reviewed_at=row.reviewed_at,
+            comment=row.comment,
+        )
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Any) -> bool:
@@ -123,7 +135,9 @@ class BranchRectification:
     def status(root: Rectification) -> RectificationStatus:
         return root.state.status if root.state else workflow.RectificationStatus.NOT_SUBMITTED
 
-    @strawberry.field(description="Placed under key rectification in this campaign (stays true once rectified).")
+    @strawberry.field(
+        description="Placed under key rectification in this campaign (stays true once rectified)."
+    )
     def is_key(root: Rectification) -> bool:
         return bool(root.state and root.state.is_key)
 
@@ -147,6 +161,10 @@ class BranchRectification:
     def selected_by_name(root: Rectification) -> str | None:
         return root.state.selected_by_name if root.state else None
 
+    @strawberry.field(description="较差项 of the latest form; null without a form.")
+    def latest_poor_count(root: Rectification) -> int | None:
+        return root.state.latest_poor if root.state else None
+
     @strawberry.field
     async def latest_self_check(root: Rectification, info: Ctx) -> SelfCheck | None:
         if root.state is None or root.state.latest_self_check_id is None:
@@ -160,7 +178,9 @@ class BranchRectification:
         key = (root.campaign.id, root.branch.id)
         return await info.context.loaders.workflow.self_checks.load(key)  # type: ignore[return-value]
 
-    @strawberry.field(description="Whether the viewer may assess, review or select this branch (its direct superior).")
+    @strawberry.field(
+        description="Whether the viewer may assess, review or select this branch (its direct superior)."
+    )
     def can_review(root: Rectification, info: Ctx) -> bool:
         viewer = info.context.viewer
         return viewer is not None and is_direct_superior(viewer.organization, root.branch)
@@ -190,7 +210,9 @@ class AssessBranchInput:
 
 @strawberry.input
 class ReviewSelfCheckInput:
-    self_check_id: strawberry.ID = strawberry.field(description="The form being judged: must be the branch's latest.")
+    self_check_id: strawberry.ID = strawberry.field(
+        description="The form being judged: must be the branch's latest."
+    )
     decision: ReviewDecision
     comment: str | None = None
 
@@ -221,8 +243,10 @@ async def rectification_of(info: Ctx, row: BranchState) -> Rectification:
 
 @strawberry.type
 class RectificationMutation:
-    @strawberry.mutation(extensions=allow(IsBranchAdmin("input.branch_id")),
-                         description="团支部自检: the branch's own admin.")
+    @strawberry.mutation(
+        extensions=allow(IsBranchAdmin("input.branch_id")),
+        description="团支部自检: the branch's own admin.",
+    )
     async def submit_self_check(self, info: Ctx, input: SubmitSelfCheckInput) -> SelfCheckPayload:
         async def action() -> dict[str, Any]:
             form, row = await resolve.submit_self_check(
@@ -232,8 +256,10 @@ class RectificationMutation:
 
         return await run_mutation(SelfCheckPayload, action)
 
-    @strawberry.mutation(extensions=allow(IsDirectSuperior("input.branch_id")),
-                         description="上级评估: the direct superior's admin, only for a branch that has not submitted.")
+    @strawberry.mutation(
+        extensions=allow(IsDirectSuperior("input.branch_id")),
+        description="上级评估: the direct superior's admin, only for a branch that has not submitted.",
+    )
     async def assess_branch(self, info: Ctx, input: AssessBranchInput) -> SelfCheckPayload:
         async def action() -> dict[str, Any]:
             form, row = await resolve.assess_branch(info, input.branch_id, _entries(input.ratings))
@@ -241,8 +267,10 @@ class RectificationMutation:
 
         return await run_mutation(SelfCheckPayload, action)
 
-    @strawberry.mutation(extensions=allow(IsDirectSuperior("input.self_check_id", of="SelfCheck")),
-                         description="通过 / 不通过 / 开始整改 / 继续整改: the direct superior's admin.")
+    @strawberry.mutation(
+        extensions=allow(IsDirectSuperior("input.self_check_id", of="SelfCheck")),
+        description="通过 / 不通过 / 开始整改 / 继续整改: the direct superior's admin.",
+    )
     async def review_self_check(self, info: Ctx, input: ReviewSelfCheckInput) -> ReviewPayload:
         async def action() -> dict[str, Any]:
             row = await resolve.review_self_check(

@@ -15,6 +15,7 @@ from permissions import IsAuthenticated, allow
 from resolvers.notification import notification_for
 from resolvers.spot_check import spot_check_for
 from schema.account import AccountMutation, AccountQuery
+from schema.bottom_selection import BottomSelectionMutation
 from schema.campaign import CampaignMutation, CampaignQuery
 from schema.errors import query_error
 from schema.ids import decode_id
@@ -90,5 +91,6 @@ Mutation = merge_types(
         CampaignMutation,
         NotificationMutation,
         SpotCheckMutation,
+        BottomSelectionMutation,
     ),
 )

@@ -26,8 +26,9 @@ class Api:
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None,
-                   token: str | None = None) -> dict[str, Any]:
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         response = await self.client.post(
             "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
@@ -35,15 +36,17 @@ class Api:
         assert response.status_code == 200, response.text
         return response.json()
 
-    async def data(self, query: str, variables: dict[str, Any] | None = None,
-                   token: str | None = None) -> dict[str, Any]:
+    async def data(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         """The ``data`` of a response that must have no errors."""
         body = await self.post(query, variables, token)
         assert "errors" not in body, body["errors"]
         return body["data"]
 
-    async def error_codes(self, query: str, variables: dict[str, Any] | None = None,
-                          token: str | None = None) -> list[str]:
+    async def error_codes(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> list[str]:
         body = await self.post(query, variables, token)
         return [e.get("extensions", {}).get("code") for e in body.get("errors", [])]
 
@@ -57,8 +60,12 @@ class Api:
         return data["login"]["token"]
 
 
-async def org(parent: Organization | None, name: str, org_type: OrgType = OrgType.COMMITTEE,
-              sector: Sector = Sector.PARTY_GOVERNMENT_ORGAN) -> Organization:
+async def org(
+    parent: Organization | None,
+    name: str,
+    org_type: OrgType = OrgType.COMMITTEE,
+    sector: Sector = Sector.PARTY_GOVERNMENT_ORGAN,
+) -> Organization:
     async with in_transaction():
         created = await add_organization(parent, name, org_type, sector)
     if parent is not None:
@@ -71,8 +78,10 @@ async def admin(organization: Organization, username: str, name: str | None = No
     if _PASSWORD_HASH is None:
         _PASSWORD_HASH = hash_password(PASSWORD)
     return await Account.create(
-        username=username, display_name=name or f"{username}管理员",
-        organization=organization, password_hash=_PASSWORD_HASH,
+        username=username,
+        display_name=name or f"{username}管理员",
+        organization=organization,
+        password_hash=_PASSWORD_HASH,
     )
 
 
@@ -102,12 +111,15 @@ async def build_tree(committees: int = 2, branches_per_committee: int = 3) -> Tr
         made_committees.append(committee)
         for b in range(branches_per_committee):
             made_branches.append(
-                await org(committee, f"高{c + 1}({b + 1})班团支部", OrgType.BRANCH, Sector.HIGH_SCHOOL)
+                await org(
+                    committee, f"高{c + 1}({b + 1})班团支部", OrgType.BRANCH, Sector.HIGH_SCHOOL
+                )
             )
     for o in (root, province, county):
         await o.refresh_from_db()
-    return Tree(root, province, county, sibling_county, other_province,
-                made_committees, made_branches)
+    return Tree(
+        root, province, county, sibling_county, other_province, made_committees, made_branches
+    )
 
 
 def item_codes() -> list[str]:
@@ -136,10 +148,36 @@ async def campaign(year: int = 2026, **overrides: Any):
     from models.campaign import Campaign
 
     fields = dict(
-        year=year, name=f"{year}年团支部整理整顿", starts_on=date(year, 9, 1),
-        self_check_deadline=date(year, 10, 31), review_deadline=date(year, 11, 30),
-        ends_on=date(year, 12, 31), bottom_ratio=Decimal("0.2"), poor_threshold=10,
-        template_id="2019", created_at=datetime.now(UTC), created_by_name="测试",
+        year=year,
+        name=f"{year}年团支部整理整顿",
+        starts_on=date(year, 9, 1),
+        self_check_deadline=date(year, 10, 31),
+        review_deadline=date(year, 11, 30),
+        ends_on=date(year, 12, 31),
+        bottom_ratio=Decimal("0.2"),
+        poor_threshold=10,
+        template_id="2019",
+        created_at=datetime.now(UTC),
+        created_by_name="测试",
     )
     fields.update(overrides)
     return await Campaign.create(**fields)
+
+
+async def token_for(account: Account, hours: int = 24 * 400) -> str:
+    """A bearer token without the (deliberately slow) password check, for long tests."""
+    import secrets
+    from datetime import timedelta
+
+    from models.account import Session
+    from resolvers.account import token_digest
+
+    token = secrets.token_urlsafe(16)
+    now = datetime.now(UTC)
+    await Session.create(
+        token_hash=token_digest(token),
+        account=account,
+        created_at=now,
+        expires_at=now + timedelta(hours=hours),
+    )
+    return token

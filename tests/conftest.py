@@ -19,17 +19,19 @@ from tortoise import Tortoise
 
 from tests.api import Api
 from zhengdun.app import create_app
+from zhengdun.cli import _migrate
 from zhengdun.clock import FixedClock, china_datetime
 from zhengdun.config import Settings
 from zhengdun.db import connection, init_db, is_postgres
-from zhengdun.cli import _migrate
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
 
 
 def _engine() -> str:
     engine = os.environ.get("TEST_DATABASE", "sqlite")
-    assert engine in ("sqlite", "postgres"), f"TEST_DATABASE must be sqlite or postgres, not {engine}"
+    assert engine in ("sqlite", "postgres"), (
+        f"TEST_DATABASE must be sqlite or postgres, not {engine}"
+    )
     return engine
 
 
@@ -66,8 +68,8 @@ def _tables() -> list[str]:
     return [t for t in tables if t not in REFERENCE_TABLES]
 
 
-@pytest.fixture(autouse=True)
-async def empty_tables(migrated: str) -> AsyncIterator[None]:
+async def empty_database() -> None:
+    """Every table but the reference data, emptied (also between hypothesis examples)."""
     conn = connection()
     if is_postgres(conn):
         tables = ", ".join(f'"{t}"' for t in _tables())
@@ -75,6 +77,11 @@ async def empty_tables(migrated: str) -> AsyncIterator[None]:
     else:
         deletes = "".join(f'DELETE FROM "{t}";' for t in _tables())
         await conn.execute_script(f"PRAGMA foreign_keys=OFF;{deletes}PRAGMA foreign_keys=ON;")
+
+
+@pytest.fixture(autouse=True)
+async def empty_tables(migrated: str) -> AsyncIterator[None]:
+    await empty_database()
     yield
 
 

@@ -30,8 +30,9 @@ async def test_login_me_logout(api: Api) -> None:
 
     assert (await api.data("mutation{logout}", token=token)) == {"logout": True}
     assert (await api.data(ME, token=token)) == {"me": None}
-    codes = await api.error_codes("query($id:ID!){organization(id:$id){name}}",
-                                  {"id": gid(tree.county)}, token)
+    codes = await api.error_codes(
+        "query($id:ID!){organization(id:$id){name}}", {"id": gid(tree.county)}, token
+    )
     assert codes == ["UNAUTHENTICATED"]
 
 
@@ -103,12 +104,16 @@ async def test_create_account_under_ones_organisation(api: Api) -> None:
     variables = {"o": gid(tree.committees[0]), "u": "  c1 ", "n": " 钱进 ", "p": "secret-pass"}
     data = await api.data(CREATE_ACCOUNT, variables, token)
     assert data["createAccount"]["account"] == {
-        "username": "c1", "displayName": "钱进", "organization": {"name": "甲县第1中学团委"}}
+        "username": "c1",
+        "displayName": "钱进",
+        "organization": {"name": "甲县第1中学团委"},
+    }
     assert await login_codes(api, "c1", "secret-pass") == []
 
     duplicate = await api.data(CREATE_ACCOUNT, variables, token)
     assert duplicate["createAccount"]["userErrors"] == [
-        {"code": "ALREADY_EXISTS", "field": ["input", "username"]}]
+        {"code": "ALREADY_EXISTS", "field": ["input", "username"]}
+    ]
     assert await Account.filter(username="c1").count() == 1
 
 
@@ -122,7 +127,8 @@ async def test_create_account_refusals_write_nothing(api: Api) -> None:
     other = {**own, "o": gid(tree.sibling_county)}
     assert await api.error_codes(CREATE_ACCOUNT, other, token) == ["FORBIDDEN"]
     assert await api.error_codes(CREATE_ACCOUNT, {**own, "o": gid(tree.committees[0])}) == [
-        "UNAUTHENTICATED"]
+        "UNAUTHENTICATED"
+    ]
     below = {**own, "o": gid(tree.committees[0])}
     for change, code, field in [
         ({"n": "  "}, "INVALID_INPUT", "displayName"),

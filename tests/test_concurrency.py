@@ -22,15 +22,20 @@ async def test_twenty_concurrent_reviews_record_exactly_one(api: Api) -> None:
     form_id = form["selfCheck"]["id"]
 
     decisions = ["PASS", "START_RECTIFICATION", "REJECT"]
-    results = await asyncio.gather(*(
-        api.data(REVIEW, {"s": form_id, "d": decisions[i % 3], "c": f"意见{i}"}, tokens[i % 2])
-        for i in range(20)
-    ))
+    results = await asyncio.gather(
+        *(
+            api.data(REVIEW, {"s": form_id, "d": decisions[i % 3], "c": f"意见{i}"}, tokens[i % 2])
+            for i in range(20)
+        )
+    )
     payloads = [r["reviewSelfCheck"] for r in results]
     winners = [p for p in payloads if not p["userErrors"]]
     losers = [p for p in payloads if p["userErrors"]]
     assert len(winners) == 1
-    assert {e["code"] for p in losers for e in p["userErrors"]} <= {"STALE_SELF_CHECK", "INVALID_STATE"}
+    assert {e["code"] for p in losers for e in p["userErrors"]} <= {
+        "STALE_SELF_CHECK",
+        "INVALID_STATE",
+    }
     assert await Review.filter(self_check__branch_id=branch.id).count() == 1
 
 

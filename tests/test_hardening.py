@@ -24,13 +24,23 @@ async def _county_admin(api: Api):
 
 async def test_create_organization(api: Api) -> None:
     tree, token = await _county_admin(api)
-    variables = {"p": gid(tree.committees[0]), "n": "  高1(4)班团支部 ", "t": "BRANCH",
-                 "s": "HIGH_SCHOOL"}
+    variables = {
+        "p": gid(tree.committees[0]),
+        "n": "  高1(4)班团支部 ",
+        "t": "BRANCH",
+        "s": "HIGH_SCHOOL",
+    }
     data = await api.data(CREATE_ORG, variables, token)
     assert data["createOrganization"] == {
-        "organization": {"name": "高1(4)班团支部", "type": "BRANCH", "depth": 5,
-                         "branchCount": 0, "parent": {"name": "甲县第1中学团委"}},
-        "userErrors": []}
+        "organization": {
+            "name": "高1(4)班团支部",
+            "type": "BRANCH",
+            "depth": 5,
+            "branchCount": 0,
+            "parent": {"name": "甲县第1中学团委"},
+        },
+        "userErrors": [],
+    }
     await tree.county.refresh_from_db()
     await tree.root.refresh_from_db()
     assert tree.county.branch_count == 7 and tree.root.branch_count == 7
@@ -54,8 +64,13 @@ async def test_create_organization_refusals_write_nothing(api: Api, change, code
     if change.get("p") == "branch":
         change = {"p": gid(tree.branches[0])}
     before = await Organization.all().count()
-    variables = {"p": gid(tree.committees[0]), "n": "新团支部", "t": "BRANCH", "s": "HIGH_SCHOOL",
-                 **change}
+    variables = {
+        "p": gid(tree.committees[0]),
+        "n": "新团支部",
+        "t": "BRANCH",
+        "s": "HIGH_SCHOOL",
+        **change,
+    }
     data = await api.data(CREATE_ORG, variables, token)
     errors = data["createOrganization"]["userErrors"]
     assert [(e["code"], e["field"]) for e in errors] == [(code, ["input", field])]
@@ -94,20 +109,31 @@ async def test_garbage_ids_in_queries(api: Api) -> None:
     tree, token = await _county_admin(api)
     for bad in ("%%%", encode_id("Nope", 1), encode_id("Account", "x")):
         body = await api.post("query($id:ID!){node(id:$id){id}}", {"id": bad}, token)
-        assert body["data"] == {"node": None} or body["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
-    body = await api.post("query($id:ID!){organization(id:$id){name}}",
-                          {"id": encode_id("Account", 1)}, token)
+        assert (
+            body["data"] == {"node": None}
+            or body["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
+        )
+    body = await api.post(
+        "query($id:ID!){organization(id:$id){name}}", {"id": encode_id("Account", 1)}, token
+    )
     assert body["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
-    body = await api.post("query($id:ID!){organization(id:$id){name}}",
-                          {"id": encode_id("Organization", 424242)}, token)
+    body = await api.post(
+        "query($id:ID!){organization(id:$id){name}}",
+        {"id": encode_id("Organization", 424242)},
+        token,
+    )
     assert body == {"data": {"organization": None}}
     body = await api.post(
         'query($id:ID!){organization(id:$id){children(first:5, after:"zzz"){totalCount}}}',
-        {"id": gid(tree.county)}, token)
+        {"id": gid(tree.county)},
+        token,
+    )
     assert body["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
     body = await api.post(
         "query($id:ID!){organization(id:$id){children(first:1000){totalCount}}}",
-        {"id": gid(tree.county)}, token)
+        {"id": gid(tree.county)},
+        token,
+    )
     assert body["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
 
 
@@ -142,8 +168,9 @@ async def test_unexpected_errors_are_masked_and_logged(api: Api, monkeypatch, ca
 
     monkeypatch.setattr("resolvers.organization.ancestors", broken)
     with caplog.at_level(logging.ERROR, logger="zhengdun.errors"):
-        body = await api.post("query($id:ID!){organization(id:$id){ancestors{name}}}",
-                              {"id": gid(tree.county)}, token)
+        body = await api.post(
+            "query($id:ID!){organization(id:$id){ancestors{name}}}", {"id": gid(tree.county)}, token
+        )
     error = body["errors"][0]
     assert error["message"] == "服务器内部错误"
     assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"

@@ -13,8 +13,15 @@ from models.rectification import BranchState, Review, SelfCheck
 from tests.api import Api, admin, build_tree, campaign, gid, org, ratings
 from tests.test_rectification_flow import ASSESS, REVIEW, SUBMIT
 
-ACTORS = ["anonymous", "branch", "other_branch", "superior", "superiors_superior",
-          "other_province", "root"]
+ACTORS = [
+    "anonymous",
+    "branch",
+    "other_branch",
+    "superior",
+    "superiors_superior",
+    "other_province",
+    "root",
+]
 
 
 @dataclass
@@ -43,14 +50,19 @@ async def world(api: Api) -> World:
 
 async def written() -> tuple[int, ...]:
     return (
-        await SelfCheck.all().count(), await Review.all().count(),
-        await BranchState.all().count(), await Notification.all().count(),
-        await NotificationRead.all().count(), await Campaign.all().count(),
+        await SelfCheck.all().count(),
+        await Review.all().count(),
+        await BranchState.all().count(),
+        await Notification.all().count(),
+        await NotificationRead.all().count(),
+        await Campaign.all().count(),
         await AuditEntry.exclude(action="login").count(),
     )
 
 
-async def try_everyone(w: World, query: str, variables: dict, field: str, allowed: set[str]) -> None:
+async def try_everyone(
+    w: World, query: str, variables: dict, field: str, allowed: set[str]
+) -> None:
     """Refused actors first (each writes nothing), then the allowed ones succeed."""
     for actor in ACTORS:
         if actor in allowed:
@@ -67,12 +79,19 @@ async def try_everyone(w: World, query: str, variables: dict, field: str, allowe
 
 async def test_assess_submit_review_matrix(api: Api) -> None:
     w = await world(api)
-    await try_everyone(w, ASSESS, {"b": gid(w.unsubmitted), "r": ratings(poor=2)},
-                       "assessBranch", {"superior"})
-    await try_everyone(w, SUBMIT, {"b": gid(w.branch), "r": ratings(poor=2)},
-                       "submitSelfCheck", {"branch"})
+    await try_everyone(
+        w, ASSESS, {"b": gid(w.unsubmitted), "r": ratings(poor=2)}, "assessBranch", {"superior"}
+    )
+    await try_everyone(
+        w, SUBMIT, {"b": gid(w.branch), "r": ratings(poor=2)}, "submitSelfCheck", {"branch"}
+    )
     form = await SelfCheck.get(branch_id=w.branch.id)
     from schema.ids import encode_id
 
-    await try_everyone(w, REVIEW, {"s": encode_id("SelfCheck", form.id), "d": "PASS"},
-                       "reviewSelfCheck", {"superior"})
+    await try_everyone(
+        w,
+        REVIEW,
+        {"s": encode_id("SelfCheck", form.id), "d": "PASS"},
+        "reviewSelfCheck",
+        {"superior"},
+    )

@@ -62,7 +62,10 @@ async def test_submit_reject_resubmit_pass(api: Api) -> None:
     view = await state(api, b, branch)
     assert [f["version"] for f in view["selfChecks"]] == [2, 1]
     assert view["selfChecks"][1]["review"] == {
-        "decision": "REJECT", "reviewerName": "王书记", "comment": "团员人数与实际不符"}
+        "decision": "REJECT",
+        "reviewerName": "王书记",
+        "comment": "团员人数与实际不符",
+    }
     assert view["selfChecks"][0]["review"]["decision"] == "PASS"
     assert view["canReview"] is False
     assert (await state(api, s, branch))["canReview"] is True
@@ -86,13 +89,19 @@ async def test_twelve_poor_must_go_through_key_rectification(api: Api) -> None:
 
     started = await review(api, s, form["selfCheck"]["id"], "START_RECTIFICATION", "限期整改")
     assert started["rectification"] == {
-        "status": "KEY_RECTIFYING", "isKey": True, "keyReason": "POOR_THRESHOLD"}
+        "status": "KEY_RECTIFYING",
+        "isKey": True,
+        "keyReason": "POOR_THRESHOLD",
+    }
 
     again = await submit(api, b, branch, poor=6)
     assert again["rectification"]["status"] == "KEY_PENDING_REVIEW"
     cont = await review(api, s, again["selfCheck"]["id"], "CONTINUE_RECTIFICATION", "仍需整改")
     assert cont["rectification"] == {
-        "status": "KEY_RECTIFYING", "isKey": True, "keyReason": "POOR_THRESHOLD"}
+        "status": "KEY_RECTIFYING",
+        "isKey": True,
+        "keyReason": "POOR_THRESHOLD",
+    }
 
     last = await submit(api, b, branch, poor=0, fair=4)
     assert last["rectification"]["status"] == "KEY_PENDING_REVIEW"
@@ -100,11 +109,15 @@ async def test_twelve_poor_must_go_through_key_rectification(api: Api) -> None:
     assert [e["code"] for e in wrong["userErrors"]] == ["INVALID_STATE"]
     done = await review(api, s, last["selfCheck"]["id"], "PASS")
     assert done["rectification"] == {
-        "status": "RECTIFIED", "isKey": True, "keyReason": "POOR_THRESHOLD"}
+        "status": "RECTIFIED",
+        "isKey": True,
+        "keyReason": "POOR_THRESHOLD",
+    }
 
     view = await state(api, b, branch)
-    assert [(f["version"], f["poorCount"], f["review"]["decision"]) for f in view["selfChecks"]] == [
-        (3, 0, "PASS"), (2, 6, "CONTINUE_RECTIFICATION"), (1, 12, "START_RECTIFICATION")]
+    assert [
+        (f["version"], f["poorCount"], f["review"]["decision"]) for f in view["selfChecks"]
+    ] == [(3, 0, "PASS"), (2, 6, "CONTINUE_RECTIFICATION"), (1, 12, "START_RECTIFICATION")]
     assert view["keySince"] is not None
 
 
@@ -122,7 +135,10 @@ async def test_superior_assessment_with_eleven_poor_is_key_at_once(api: Api) -> 
     assert payload["userErrors"] == []
     assert payload["selfCheck"]["source"] == "SUPERIOR"
     assert payload["rectification"] == {
-        "status": "KEY_RECTIFYING", "isKey": True, "keyReason": "POOR_THRESHOLD"}
+        "status": "KEY_RECTIFYING",
+        "isKey": True,
+        "keyReason": "POOR_THRESHOLD",
+    }
     view = await state(api, b, branch)
     assert view["selfChecks"][0]["filledByName"] == "王书记"
     again = await api.data(ASSESS, {"b": gid(branch), "r": ratings(poor=1)}, s)
@@ -156,8 +172,11 @@ async def test_incomplete_ratings_name_the_items(api: Api) -> None:
     missing = form[:-2]
     duplicated = form + [form[0]]
     unknown = form + [{"itemCode": "XX-99", "rating": "GOOD"}]
-    for bad, named in ((missing, form[-1]["itemCode"]), (duplicated, form[0]["itemCode"]),
-                       (unknown, "XX-99")):
+    for bad, named in (
+        (missing, form[-1]["itemCode"]),
+        (duplicated, form[0]["itemCode"]),
+        (unknown, "XX-99"),
+    ):
         data = await api.data(SUBMIT, {"b": gid(branch), "r": bad}, b)
         errors = data["submitSelfCheck"]["userErrors"]
         assert [e["code"] for e in errors] == ["INCOMPLETE_RATINGS"]

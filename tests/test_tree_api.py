@@ -29,11 +29,14 @@ async def test_county_admin_pages_through_its_subtree(api: Api) -> None:
     assert committee["name"] == "甲县第1中学团委"
     assert committee["depth"] == 4
     assert [e["node"]["name"] for e in committee["children"]["edges"]] == [
-        "高1(1)班团支部", "高1(2)班团支部", "高1(3)班团支部"]
+        "高1(1)班团支部",
+        "高1(2)班团支部",
+        "高1(3)班团支部",
+    ]
     assert committee["children"]["edges"][0]["node"]["parent"]["name"] == "甲县第1中学团委"
 
     after = page["pageInfo"]["endCursor"]
-    second = (await api.data(SUBTREE, {"id": gid(tree.county), "after": after}, token))
+    second = await api.data(SUBTREE, {"id": gid(tree.county), "after": after}, token)
     page2 = second["organization"]["children"]
     assert [e["node"]["name"] for e in page2["edges"]] == ["甲县第2中学团委"]
     assert page2["pageInfo"]["hasNextPage"] is False
@@ -47,8 +50,11 @@ async def test_sibling_county_admin_is_forbidden(api: Api) -> None:
     assert body["data"] == {"organization": None}
     assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
     # A committee below the other county, by node(id): still nothing but FORBIDDEN.
-    body = await api.post("query($id:ID!){node(id:$id){... on Organization{name sector}}}",
-                          {"id": gid(tree.committees[0])}, token)
+    body = await api.post(
+        "query($id:ID!){node(id:$id){... on Organization{name sector}}}",
+        {"id": gid(tree.committees[0])},
+        token,
+    )
     assert {e["extensions"]["code"] for e in body["errors"]} == {"FORBIDDEN"}
 
 
@@ -56,21 +62,32 @@ async def test_ancestors_show_only_the_breadcrumb(api: Api) -> None:
     tree = await build_tree()
     await admin(tree.county, "county")
     token = await api.login("county")
-    crumbs = await api.data("query($id:ID!){organization(id:$id){ancestors{id name type}}}",
-                            {"id": gid(tree.county)}, token)
-    assert [a["name"] for a in crumbs["organization"]["ancestors"]] == ["团中央", "甲省团委", "甲市团委"]
-    codes = await api.error_codes("query($id:ID!){organization(id:$id){name branchCount}}",
-                                  {"id": gid(tree.province)}, token)
+    crumbs = await api.data(
+        "query($id:ID!){organization(id:$id){ancestors{id name type}}}",
+        {"id": gid(tree.county)},
+        token,
+    )
+    assert [a["name"] for a in crumbs["organization"]["ancestors"]] == [
+        "团中央",
+        "甲省团委",
+        "甲市团委",
+    ]
+    codes = await api.error_codes(
+        "query($id:ID!){organization(id:$id){name branchCount}}", {"id": gid(tree.province)}, token
+    )
     assert codes == ["FORBIDDEN"]
-    codes = await api.error_codes("query($id:ID!){organization(id:$id){name}}",
-                                  {"id": gid(tree.other_province)}, token)
+    codes = await api.error_codes(
+        "query($id:ID!){organization(id:$id){name}}", {"id": gid(tree.other_province)}, token
+    )
     assert codes == ["FORBIDDEN"]
 
 
 async def test_anonymous(api: Api) -> None:
     tree = await build_tree()
     assert await api.data("{me{account{username}}}") == {"me": None}
-    codes = await api.error_codes("query($id:ID!){organization(id:$id){name}}", {"id": gid(tree.root)})
+    codes = await api.error_codes(
+        "query($id:ID!){organization(id:$id){name}}", {"id": gid(tree.root)}
+    )
     assert codes == ["UNAUTHENTICATED"]
 
 
@@ -110,8 +127,8 @@ async def _grow(county: Organization, committees: int, branches: int) -> None:
 async def test_statement_count_does_not_grow_with_the_tree(api: Api) -> None:
     tree = await build_tree(committees=0)
     small, large = tree.county, tree.sibling_county
-    await _grow(small, 2, 2)   # 2 + 4 organisations below
-    await _grow(large, 8, 5)   # 8 + 40: over ten times as many
+    await _grow(small, 2, 2)  # 2 + 4 organisations below
+    await _grow(large, 8, 5)  # 8 + 40: over ten times as many
     await admin(tree.root, "root")
     token = await api.login("root")
     counts = []

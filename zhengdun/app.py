@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -16,6 +17,7 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from resolvers.account import viewer_for_token
+from resolvers.progress import fold_deltas
 from schema.build import build_schema
 from zhengdun.clock import Clock
 from zhengdun.config import Settings, load_settings
@@ -58,6 +60,18 @@ class GraphQLView(GraphQL[Context, None]):
         return HTMLResponse(GRAPHIQL_HTML)
 
 
+async def keep_folding(interval: float) -> None:
+    """Folds the progress deltas in the background so that reads stay short."""
+    if interval <= 0:
+        return
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await fold_deltas()
+        except Exception:  # a failed fold loses nothing: the deltas stay as they are
+            log.exception("folding progress deltas failed")
+
+
 async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
@@ -75,9 +89,11 @@ def create_app(
             yield
             return
         await init_db(settings.database_url)
+        folding = asyncio.create_task(keep_folding(settings.fold_interval_seconds))
         try:
             yield
         finally:
+            folding.cancel()
             await close_db()
 
     return Starlette(

@@ -62,6 +62,19 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return _with_db(work)
 
 
+def cmd_compact(args: argparse.Namespace) -> int:
+    from resolvers.progress import fold_deltas
+
+    async def work() -> int:
+        total = 0
+        while removed := await fold_deltas():
+            total += removed
+        print(f"已合并进度增量 {total} 行 / folded {total} progress delta rows")
+        return 0
+
+    return _with_db(work)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -102,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("export-schema", help="print the SDL").set_defaults(func=cmd_export_schema)
+    sub.add_parser("compact", help="fold the progress deltas now").set_defaults(func=cmd_compact)
     return parser
 
 

@@ -18,6 +18,8 @@ class Settings:
     max_query_tokens: int = 5000
     max_aliases: int = 30
     document_cache_size: int = 256
+    # How often each worker folds the insert-only progress deltas (0: never).
+    fold_interval_seconds: float = 5.0
     debug: bool = False
 
 
@@ -36,5 +38,6 @@ def load_settings() -> Settings:
         max_query_tokens=int(env.get("ZHENGDUN_MAX_QUERY_TOKENS", "5000")),
         max_aliases=int(env.get("ZHENGDUN_MAX_ALIASES", "30")),
         document_cache_size=int(env.get("ZHENGDUN_DOCUMENT_CACHE_SIZE", "256")),
+        fold_interval_seconds=float(env.get("ZHENGDUN_FOLD_INTERVAL_SECONDS", "5")),
         debug=env.get("ZHENGDUN_DEBUG", "") == "1",
     )

@@ -1,0 +1,261 @@
+"""Keeping and reading the progress counts (see ``models.progress``).
+
+Writes happen inside the caller's transaction: a branch's creation updates the tallies
+of its ancestors; a state change inserts one delta row per ancestor. Reads sum the rows
+of the organisations shown; ``fold_deltas`` compacts them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from models.campaign import Campaign
+from models.organization import Organization, Sector, path_ids
+from models.progress import (
+    METRICS,
+    STATUS_COLUMNS,
+    BranchFacts,
+    ProgressDelta,
+    add_into,
+    difference,
+)
+from models.rectification import BranchState
+from models.workflow import RectificationStatus
+from zhengdun.db import connection, is_postgres, placeholders
+
+GroupKey = tuple[int, str, bool]  # (organisation id, sector, direct)
+
+
+def facts(row: BranchState | None) -> BranchFacts:
+    if row is None:
+        return BranchFacts()
+    return BranchFacts(
+        status=row.status,
+        has_form=row.latest_self_check_id is not None,
+        is_key=row.is_key,
+        selected=row.selected_as_bottom,
+    )
+
+
+class DeltaBatch:
+    """Changes of many branches in one campaign, summed per group and written at once."""
+
+    def __init__(self, campaign_id: int) -> None:
+        self.campaign_id = campaign_id
+        self.groups: dict[GroupKey, dict[str, int]] = defaultdict(dict)
+
+    def add_branch(self, branch_path: str, sector: str, change: dict[str, int]) -> None:
+        if not change:
+            return
+        *ancestors, _branch = path_ids(branch_path)
+        for ancestor in ancestors:
+            add_into(self.groups[(ancestor, sector, ancestor == ancestors[-1])], change)
+
+    def add_organization(self, org: Organization, change: dict[str, int]) -> None:
+        """A change of the organisation itself (its quota), counted in it and above."""
+        for ancestor in path_ids(org.path):
+            add_into(self.groups[(ancestor, org.sector, False)], change)
+
+    async def write(self) -> None:
+        rows = [
+            ProgressDelta(
+                campaign_id=self.campaign_id,
+                org_id=org_id,
+                sector=sector,
+                direct=direct,
+                **{k: v for k, v in counts.items() if v},
+            )
+            for (org_id, sector, direct), counts in self.groups.items()
+            if any(counts.values())
+        ]
+        if rows:
+            await ProgressDelta.bulk_create(rows)
+        self.groups.clear()
+
+
+async def record_change(row: BranchState, before: BranchFacts) -> None:
+    """One branch's state row changed from ``before`` to what it is now."""
+    batch = DeltaBatch(row.campaign_id)
+    batch.add_branch(row.branch_path, row.sector, difference(before, facts(row)))
+    await batch.write()
+
+
+async def record_quota_met(campaign_id: int, org: Organization) -> None:
+    batch = DeltaBatch(campaign_id)
+    batch.add_organization(org, {"quota_met": 1})
+    await batch.write()
+
+
+Sums = dict[tuple[str, bool], dict[str, int]]  # (sector, direct) → metric → count
+
+
+async def progress_sums(campaign_id: int, org_ids: Iterable[int]) -> dict[int, Sums]:
+    """The summed deltas of each organisation, by sector and direct flag."""
+    ids = list(dict.fromkeys(org_ids))
+    result: dict[int, Sums] = {i: {} for i in ids}
+    if not ids:
+        return result
+    conn = connection()
+    sums = ", ".join(f"SUM({m}) AS {m}" for m in METRICS)
+    rows = await conn.execute_query_dict(
+        f"SELECT org_id, sector, direct, {sums} FROM progress_delta "
+        f"WHERE campaign_id = {placeholders(conn, 1, 1)} "
+        f"AND org_id IN ({placeholders(conn, 2, len(ids))}) GROUP BY org_id, sector, direct",
+        [campaign_id, *ids],
+    )
+    for row in rows:
+        result[row["org_id"]][(row["sector"], bool(row["direct"]))] = {
+            m: int(row[m] or 0) for m in METRICS
+        }
+    return result
+
+
+async def tallies(org_ids: Iterable[int]) -> dict[int, dict[str, dict[str, int]]]:
+    """Branch tallies of each organisation: sector → {branches, direct_branches, units}."""
+    ids = list(dict.fromkeys(org_ids))
+    result: dict[int, dict[str, dict[str, int]]] = {i: {} for i in ids}
+    if not ids:
+        return result
+    conn = connection()
+    rows = await conn.execute_query_dict(
+        "SELECT org_id, sector, branches, direct_branches, units FROM branch_tally "
+        f"WHERE org_id IN ({placeholders(conn, 1, len(ids))})",
+        ids,
+    )
+    for row in rows:
+        result[row["org_id"]][row["sector"]] = {
+            "branches": row["branches"],
+            "direct_branches": row["direct_branches"],
+            "units": row["units"],
+        }
+    return result
+
+
+GROUP = "campaign_id, org_id, sector, direct"
+
+
+async def fold_deltas(limit: int = 20000) -> int:
+    """Folds groups with more than one row into one row each; returns rows removed.
+
+    Exact at every moment: on PostgreSQL the rows deleted are exactly the rows summed
+    (one statement); on SQLite writes are serialised, so the two statements of the
+    transaction see the same rows.
+    """
+    from tortoise.transactions import in_transaction
+
+    columns = ", ".join(METRICS)
+    sums = ", ".join(f"SUM({m})" for m in METRICS)
+    async with in_transaction() as conn:
+        if is_postgres(conn):
+            result = await conn.execute_query_dict(
+                f"WITH groups AS (SELECT {GROUP} FROM progress_delta GROUP BY {GROUP} "
+                f"HAVING COUNT(*) > 1 LIMIT {int(limit)}), "
+                f"gone AS (DELETE FROM progress_delta d USING groups g WHERE "
+                + " AND ".join(f"d.{c} = g.{c}" for c in GROUP.split(", "))
+                + f" RETURNING d.*), "
+                f"folded AS (INSERT INTO progress_delta ({GROUP}, {columns}) "
+                f"SELECT {GROUP}, {sums} FROM gone GROUP BY {GROUP} RETURNING 1) "
+                "SELECT (SELECT COUNT(*) FROM gone) - (SELECT COUNT(*) FROM folded) AS removed"
+            )
+            return int(result[0]["removed"])
+        top = await conn.execute_query_dict("SELECT MAX(id) AS top FROM progress_delta")
+        top_id = top[0]["top"] or 0
+        before = await conn.execute_query_dict(
+            f"SELECT COUNT(*) AS n FROM progress_delta WHERE id <= {int(top_id)}"
+        )
+        await conn.execute_query(
+            f"INSERT INTO progress_delta ({GROUP}, {columns}) "
+            f"SELECT {GROUP}, {sums} FROM progress_delta WHERE id <= {int(top_id)} "
+            f"GROUP BY {GROUP} HAVING COUNT(*) > 1"
+        )
+        await conn.execute_query(
+            f"DELETE FROM progress_delta WHERE id <= {int(top_id)} AND ({GROUP}) IN "
+            f"(SELECT {GROUP} FROM progress_delta WHERE id <= {int(top_id)} "
+            f"GROUP BY {GROUP} HAVING COUNT(*) > 1)"
+        )
+        after = await conn.execute_query_dict(
+            f"SELECT COUNT(*) AS n FROM progress_delta WHERE id <= {int(top_id)}"
+        )
+        return int(before[0]["n"]) - int(after[0]["n"])
+
+
+def merged(sums: Sums, *, direct_only: bool = False) -> dict[str, dict[str, int]]:
+    """Per sector totals of an organisation's sums (all rows, or only direct ones)."""
+    out: dict[str, dict[str, int]] = {}
+    for (sector, direct), counts in sums.items():
+        if direct_only and not direct:
+            continue
+        add_into(out.setdefault(sector, {}), counts)
+    return out
+
+
+def total(per_sector: dict[str, dict[str, int]], metric: str) -> int:
+    return sum(counts.get(metric, 0) for counts in per_sector.values())
+
+
+@dataclass
+class ProgressRow:
+    """下级团支部整顿进度: one organisation's whole subtree in one campaign."""
+
+    organization: Organization
+    total_branches: int
+    submitted_branches: int
+    key_branches: int
+    rectified_branches: int
+    selected_branches: int
+    overdue_branches: int
+    overdue_quota_organizations: int
+    by_sector: dict[str, tuple[int, int]]  # sector → (branches, key branches)
+
+
+async def progress_rows(
+    org: Organization, campaign: Campaign, today: date, children: list[Organization]
+) -> list[ProgressRow]:
+    """The organisation's own row, then one per child; read from the counts only."""
+    orgs = [org, *children]
+    sums = await progress_sums(campaign.id, [o.id for o in orgs if not o.is_branch])
+    tally = await tallies([o.id for o in orgs if not o.is_branch])
+    branch_states = {
+        row.branch_id: row
+        for row in await BranchState.filter(
+            campaign_id=campaign.id, branch_id__in=[o.id for o in orgs if o.is_branch]
+        )
+    }
+    after_self_check = today > campaign.self_check_deadline
+    after_review = today > campaign.review_deadline
+    rows = []
+    for o in orgs:
+        if o.is_branch:  # a branch is its own subtree
+            per_sector = {o.sector.value: facts(branch_states.get(o.id)).vector()}
+            counts = {o.sector.value: {"branches": 1, "units": 0}}
+        else:
+            per_sector = merged(sums[o.id])
+            counts = tally[o.id]
+        branches = sum(c["branches"] for c in counts.values())
+        submitted = total(per_sector, "submitted")
+        units = sum(c["units"] for c in counts.values())
+        rows.append(
+            ProgressRow(
+                organization=o,
+                total_branches=branches,
+                submitted_branches=submitted,
+                key_branches=total(per_sector, "key"),
+                rectified_branches=total(per_sector, STATUS_COLUMNS[RectificationStatus.RECTIFIED]),
+                selected_branches=total(per_sector, "selected"),
+                overdue_branches=branches - submitted if after_self_check else 0,
+                overdue_quota_organizations=(
+                    units - total(per_sector, "quota_met") if after_review else 0
+                ),
+                by_sector={
+                    s.value: (
+                        counts.get(s.value, {}).get("branches", 0),
+                        per_sector.get(s.value, {}).get("key", 0),
+                    )
+                    for s in Sector
+                },
+            )
+        )
+    return rows
