@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -14,7 +16,7 @@ class AuditEntry(Model):
     action = fields.CharField(max_length=50)
     target_type = fields.CharField(max_length=50)
     target_id = fields.CharField(max_length=50)
-    details = fields.JSONField(default=dict)
+    details: Any = fields.JSONField(default=dict)
     request_id = fields.CharField(max_length=32)
 
     class Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -28,7 +29,7 @@ class ChecklistTemplate(Model):
     id = fields.CharField(max_length=32, primary_key=True)
     name = fields.CharField(max_length=200)
     poor_threshold = fields.IntField()
-    items = fields.JSONField()
+    items: Any = fields.JSONField()
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -26,7 +26,9 @@ from zhengdun.db import connection, placeholders
 
 COUNTED_STATUSES = [s for s in RectificationStatus if s != RectificationStatus.NOT_SUBMITTED]
 # One column per counted fact; NOT_SUBMITTED is the branch total minus the others.
-STATUS_COLUMNS = {s: f"n_{s.value.lower()}" for s in COUNTED_STATUSES}
+STATUS_COLUMNS: dict[RectificationStatus, str] = {
+    s: f"n_{s.value.lower()}" for s in COUNTED_STATUSES
+}
 METRICS = ["submitted", "key", "selected", "quota_met", *STATUS_COLUMNS.values()]
 
 

@@ -7,6 +7,8 @@ is created by its first form, or at the start of a campaign for a carried-over b
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -72,7 +74,7 @@ class SelfCheck(Model):
     filled_by_name = fields.CharField(max_length=100)
     submitted_at = fields.DatetimeField()
     # [{"itemCode": ..., "rating": "GOOD|FAIR|POOR", "note": ...}] in template order.
-    ratings = fields.JSONField()
+    ratings: Any = fields.JSONField()
     poor_count = fields.IntField()
     fair_count = fields.IntField()
     good_count = fields.IntField()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -77,13 +78,13 @@ async def login(info: Ctx, username: str, password: str) -> tuple[str, Viewer]:
         .first()
         .values_list("attempted_at", flat=True)
     )
-    since = now - 2 * LOGIN_FAILURE_WINDOW
-    if last_success is not None:
+    since: datetime = now - 2 * LOGIN_FAILURE_WINDOW
+    if isinstance(last_success, datetime):
         since = max(since, last_success)
     failures = await LoginAttempt.filter(
         username=username, succeeded=False, attempted_at__gt=since
     ).values_list("attempted_at", flat=True)
-    until = locked_until(list(failures))
+    until = locked_until([cast(datetime, f) for f in failures])
     if until is not None and until > now:
         minutes = max(1, int((until - now).total_seconds() // 60) + 1)
         raise RuleError(UserErrorCode.RATE_LIMITED, f"登录失败次数过多，请 {minutes} 分钟后再试")

@@ -240,7 +240,10 @@ async def close_campaign(info: Ctx, campaign_id: str) -> Campaign:
         "closeCampaign",
         "Campaign",
         campaign.id,
-        {"carriedOver": carried, "startedInCampaignId": following.id if started else None},
+        {
+            "carriedOver": carried,
+            "startedInCampaignId": following.id if following and started else None,
+        },
     )
     return campaign
 

@@ -131,7 +131,7 @@ async def apply_outcome(
         row.latest_fair = form.fair_count
     row.status = outcome.status
     row.is_key = outcome.is_key
-    row.key_reason = outcome.key_reason
+    row.key_reason = outcome.key_reason  # type: ignore[assignment]
     if outcome.becomes_key_now:
         row.key_since = now
         row.baseline_self_check_id = accepted_form_id

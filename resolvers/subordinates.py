@@ -103,6 +103,8 @@ async def subordinate_count(
     per_sector = merged(
         (await progress_sums(campaign.id, [org.id]))[org.id], direct_only=scope == Scope.DIRECT
     )
-    by_status = {s: total(per_sector, column) for s, column in STATUS_COLUMNS.items()}
+    by_status: dict[RectificationStatus, int] = {
+        s: total(per_sector, column) for s, column in STATUS_COLUMNS.items()
+    }
     by_status[RectificationStatus.NOT_SUBMITTED] = branches - sum(by_status.values())
     return sum(by_status[s] for s in set(statuses))

@@ -26,7 +26,7 @@ SEE_ACCOUNT = allow(CanSeeAccount())
 
 @strawberry.type(name="Account", description="管理员账号")
 class Account(Node):
-    @strawberry.field(extensions=SEE_ACCOUNT)
+    @strawberry.field(extensions=SEE_ACCOUNT)  # type: ignore[misc]
     def id(root: AccountModel) -> strawberry.ID:  # type: ignore[override]
         return strawberry.ID(encode_id("Account", root.id))
 

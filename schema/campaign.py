@@ -21,9 +21,8 @@ from schema.node import Node
 from zhengdun.context import Context
 
 Ctx = Info[Context, Any]
-CampaignStatus = strawberry.enum(
-    CampaignStatusEnum, name="CampaignStatus", description="整顿工作状态"
-)
+CampaignStatus = CampaignStatusEnum
+strawberry.enum(CampaignStatus, name="CampaignStatus", description="整顿工作状态")
 
 
 @strawberry.type(description="自检表条目")
@@ -35,7 +34,7 @@ class ChecklistItem:
 
 @strawberry.type(name="ChecklistTemplate", description="自检表模板(版本化数据)")
 class ChecklistTemplate(Node):
-    @strawberry.field
+    @strawberry.field  # type: ignore[misc]
     def id(root: TemplateModel) -> strawberry.ID:  # type: ignore[override]
         return strawberry.ID(encode_id("ChecklistTemplate", root.id))
 
@@ -55,7 +54,7 @@ class ChecklistTemplate(Node):
 
 @strawberry.type(name="Campaign", description="整顿工作(每年一次)")
 class Campaign(Node):
-    @strawberry.field
+    @strawberry.field  # type: ignore[misc]
     def id(root: CampaignModel) -> strawberry.ID:  # type: ignore[override]
         return strawberry.ID(encode_id("Campaign", root.id))
 

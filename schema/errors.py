@@ -8,9 +8,8 @@ from graphql import GraphQLError
 from models.errors import RuleError
 from models.errors import UserErrorCode as UserErrorCodeEnum
 
-UserErrorCode = strawberry.enum(
-    UserErrorCodeEnum, name="UserErrorCode", description="业务规则拒绝时的稳定错误码"
-)
+UserErrorCode = UserErrorCodeEnum
+strawberry.enum(UserErrorCode, name="UserErrorCode", description="业务规则拒绝时的稳定错误码")
 
 
 @strawberry.type(description="业务规则拒绝了请求(未做任何修改)")

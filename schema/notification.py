@@ -23,14 +23,13 @@ from zhengdun.context import Viewer as ViewerData
 
 Ctx = Info[Context, Any]
 DEFAULT_PAGE_SIZE = 20
-NotificationKind = strawberry.enum(
-    NotificationKindEnum, name="NotificationKind", description="通知类别"
-)
+NotificationKind = NotificationKindEnum
+strawberry.enum(NotificationKind, name="NotificationKind", description="通知类别")
 
 
 @strawberry.type(name="Notification", description="通知(提示框):发给团组织的每位管理员")
 class Notification(Node):
-    @strawberry.field
+    @strawberry.field  # type: ignore[misc]
     def id(root: ReceivedNotification) -> strawberry.ID:  # type: ignore[override]
         return strawberry.ID(encode_id("Notification", root.notification.id))
 

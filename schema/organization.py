@@ -21,8 +21,10 @@ from schema.node import Node
 from schema.pagination import PageInfo, encode_cursor
 from zhengdun.context import Context
 
-OrgType = strawberry.enum(OrgTypeEnum, name="OrgType", description="组织类别")
-Sector = strawberry.enum(SectorEnum, name="Sector", description="单位所属行业类别")
+OrgType = OrgTypeEnum
+strawberry.enum(OrgType, name="OrgType", description="组织类别")
+Sector = SectorEnum
+strawberry.enum(Sector, name="Sector", description="单位所属行业类别")
 
 Ctx = Info[Context, Any]
 
@@ -39,7 +41,7 @@ BREADCRUMB = allow(CanSeeBreadcrumb())
 
 @strawberry.type(name="Organization", description="团组织")
 class Organization(Node):
-    @strawberry.field(extensions=BREADCRUMB)
+    @strawberry.field(extensions=BREADCRUMB)  # type: ignore[misc]
     def id(root: OrganizationModel) -> strawberry.ID:  # type: ignore[override]
         return strawberry.ID(encode_id("Organization", root.id))
 

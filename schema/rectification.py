@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -25,19 +25,23 @@ from schema.mutation import run_mutation
 from schema.node import Node
 from zhengdun.context import Context
 
-Ctx = Info[Context, Any]
-OrganizationType = Annotated["Organization", strawberry.lazy("schema.organization")]  # noqa: F821
+if TYPE_CHECKING:
+    from schema.organization import Organization
 
-RectificationStatus = strawberry.enum(
-    workflow.RectificationStatus, name="RectificationStatus", description="团支部整顿状态"
-)
-KeyReason = strawberry.enum(workflow.KeyReason, name="KeyReason", description="纳入重点整顿的原因")
-Rating = strawberry.enum(workflow.Rating, name="Rating", description="好 / 一般 / 较差")
-SelfCheckSource = strawberry.enum(
-    workflow.SelfCheckSource, name="SelfCheckSource", description="团支部自检 / 上级评估"
-)
-ReviewDecision = strawberry.enum(
-    workflow.ReviewDecision,
+Ctx = Info[Context, Any]
+OrganizationType = Annotated["Organization", strawberry.lazy("schema.organization")]
+
+RectificationStatus = workflow.RectificationStatus
+strawberry.enum(RectificationStatus, name="RectificationStatus", description="团支部整顿状态")
+KeyReason = workflow.KeyReason
+strawberry.enum(KeyReason, name="KeyReason", description="纳入重点整顿的原因")
+Rating = workflow.Rating
+strawberry.enum(Rating, name="Rating", description="好 / 一般 / 较差")
+SelfCheckSource = workflow.SelfCheckSource
+strawberry.enum(SelfCheckSource, name="SelfCheckSource", description="团支部自检 / 上级评估")
+ReviewDecision = workflow.ReviewDecision
+strawberry.enum(
+    ReviewDecision,
     name="ReviewDecision",
     description="通过 / 不通过 / 开始整改 / 继续整改",
 )
@@ -69,7 +73,7 @@ class Review:
 
 @strawberry.type(name="SelfCheck", description="团支部自检表(每次提交一份，永不修改)")
 class SelfCheck(Node):
-    @strawberry.field
+    @strawberry.field  # type: ignore[misc]
     def id(root: SelfCheckModel) -> strawberry.ID:  # type: ignore[override]
         return strawberry.ID(encode_id("SelfCheck", root.id))
 

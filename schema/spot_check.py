@@ -34,7 +34,7 @@ SectorType = Annotated["Sector", strawberry.lazy("schema.organization")]
 
 @strawberry.type(name="SpotCheck", description="抽查核查: 一次抽取的记录(永不修改)")
 class SpotCheck(Node):
-    @strawberry.field
+    @strawberry.field  # type: ignore[misc]
     def id(root: SpotCheckModel) -> strawberry.ID:  # type: ignore[override]
         return strawberry.ID(encode_id("SpotCheck", root.id))
 

@@ -19,8 +19,9 @@ from schema.rectification import BranchRectification, Rectification, Rectificati
 from zhengdun.context import Context
 
 Ctx = Info[Context, Any]
-SubordinateScope = strawberry.enum(
-    resolve.Scope, name="SubordinateScope", description="DIRECT: 直属下级; ALL: 全部下级"
+SubordinateScope = resolve.Scope
+strawberry.enum(
+    SubordinateScope, name="SubordinateScope", description="DIRECT: 直属下级; ALL: 全部下级"
 )
 
 
