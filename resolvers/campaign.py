@@ -29,9 +29,7 @@ Ctx = Info[Context, Any]
 
 async def current_campaign(info: Ctx) -> Campaign | None:
     """The campaign open today (Beijing date), if any. Campaign dates never overlap."""
-    today = info.context.clock.today()
-    candidates = await Campaign.filter(starts_on__lte=today, ends_on__gte=today, closed_at=None)
-    return candidates[0] if candidates else None
+    return await info.context.loaders.workflow.open_campaign.load(info.context.clock.today())
 
 
 async def open_campaign(info: Ctx) -> Campaign:

@@ -6,6 +6,7 @@ A new :class:`Loaders` is made for every request, so nothing cached here outlive
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -90,6 +91,15 @@ async def _campaigns_by_id(ids: list[int]) -> list[Campaign | None]:
     return [found.get(i) for i in ids]
 
 
+async def _campaigns_open_on(days: list[date]) -> list[Campaign | None]:
+    """The campaign open on each (Beijing) date; asked once per request, whatever the fields."""
+    found = []
+    for day in days:
+        candidates = await Campaign.filter(starts_on__lte=day, ends_on__gte=day, closed_at=None)
+        found.append(candidates[0] if candidates else None)
+    return found
+
+
 async def _templates_by_id(ids: list[str]) -> list[ChecklistTemplate | None]:
     found = {t.id: t for t in await ChecklistTemplate.filter(id__in=ids)}
     return [found.get(i) for i in ids]
@@ -137,6 +147,7 @@ class WorkflowLoaders:
 
     def __init__(self) -> None:
         self.campaign: DataLoader[int, Campaign | None] = _loader(_campaigns_by_id)
+        self.open_campaign: DataLoader[date, Campaign | None] = _loader(_campaigns_open_on)
         self.template: DataLoader[str, ChecklistTemplate | None] = _loader(_templates_by_id)
         self.state: DataLoader[tuple[int, int], BranchState | None] = _loader(_states)
         self.self_checks: DataLoader[tuple[int, int], list[SelfCheck]] = _loader(_self_checks_of)
