@@ -6,8 +6,8 @@ A new :class:`Loaders` is made for every request, so nothing cached here outlive
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
