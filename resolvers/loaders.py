@@ -27,6 +27,24 @@ def _loader(load: Callable[[list[Any]], Any]) -> DataLoader[Any, Any]:
     return DataLoader(load_fn=load)
 
 
+_MISSING = object()
+
+
+def peek(loader: DataLoader[Any, Any], key: Any) -> Any:
+    """The value already loaded for ``key`` in this request, or ``MISSING``.
+
+    Lets a resolver answer synchronously when its data came with its parent's, which
+    spares graphql-core an awaitable per field (the dominant cost of big responses).
+    """
+    future = loader.cache_map.get(key)
+    if future is None or not future.done() or future.cancelled() or future.exception():
+        return _MISSING
+    return future.result()
+
+
+MISSING = _MISSING
+
+
 async def _orgs_by_id(ids: list[int]) -> list[Organization | None]:
     found = {org.id: org for org in await Organization.filter(id__in=ids)}
     return [found.get(i) for i in ids]

@@ -65,8 +65,18 @@ async def children_page(
 ) -> ChildrenPage:
     size = check_page_size(first)
     key = (org.id, size, decode_cursor(after))
-    rows = await info.context.loaders.children_page.load(key)
-    info.context.loaders.prime_organizations(rows)
+    loaders = info.context.loaders
+    rows = await loaders.children_page.load(key)
+    loaders.prime_organizations(rows)
+    branches = [row.id for row in rows if row.type == OrgType.BRANCH]
+    if branches:
+        # Branches are listed to show their state: fetch it with them (one query for all
+        # the pages of this level), so that ``rectification`` resolves without waiting.
+        from resolvers.campaign import current_campaign
+
+        campaign = await current_campaign(info)
+        if campaign is not None:
+            await loaders.workflow.state.load_many([(campaign.id, b) for b in branches])
     return ChildrenPage(rows=rows, size=size)
 
 

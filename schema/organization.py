@@ -13,6 +13,7 @@ from models.organization import OrgType as OrgTypeEnum
 from models.organization import Sector as SectorEnum
 from permissions import CanManageBelow, CanSeeBreadcrumb, CanSeeOrganization, CanSeeTarget, allow
 from resolvers import organization as resolve
+from resolvers.loaders import MISSING, peek
 from resolvers.subordinates import Scope
 from schema.errors import UserError, query_error
 from schema.ids import encode_id
@@ -78,22 +79,23 @@ class Organization(Node):
         extensions=SEE,
         description="A branch's state in a campaign (default: the current one); null for non-branches.",
     )
-    async def rectification(
+    def rectification(
         root: OrganizationModel, info: Ctx, campaign_id: strawberry.ID | None = None
     ) -> Annotated[BranchRectification, strawberry.lazy("schema.rectification")] | None:
-        from resolvers.campaign import campaign_or_current
         from schema.rectification import Rectification
 
         if root.type != OrgTypeEnum.BRANCH:
             return None
-        try:
-            campaign = await campaign_or_current(info, campaign_id, ["campaignId"])
-        except RuleError as error:
-            raise query_error(error) from None
-        if campaign is None:
-            return None
-        state = await info.context.loaders.workflow.state.load((campaign.id, root.id))
-        return Rectification(branch=root, campaign=campaign, state=state)  # type: ignore[return-value]
+        if campaign_id is None:  # usually fetched with the branch: answer at once
+            loaders = info.context.loaders.workflow
+            campaign = peek(loaders.open_campaign, info.context.clock.today())
+            if campaign is None:
+                return None
+            if campaign is not MISSING:
+                state = peek(loaders.state, (campaign.id, root.id))
+                if state is not MISSING:
+                    return Rectification(branch=root, campaign=campaign, state=state)  # type: ignore[return-value]
+        return _rectification(root, info, campaign_id)  # type: ignore[return-value]
 
     # The views live in their own modules, which import this one: imported on first use.
     @strawberry.field(
@@ -159,6 +161,22 @@ class Organization(Node):
     @classmethod
     def is_type_of(cls, obj: Any, info: Any) -> bool:
         return isinstance(obj, OrganizationModel)
+
+
+async def _rectification(
+    root: OrganizationModel, info: Ctx, campaign_id: strawberry.ID | None
+) -> Any:
+    from resolvers.campaign import campaign_or_current
+    from schema.rectification import Rectification
+
+    try:
+        campaign = await campaign_or_current(info, campaign_id, ["campaignId"])
+    except RuleError as error:
+        raise query_error(error) from None
+    if campaign is None:
+        return None
+    state = await info.context.loaders.workflow.state.load((campaign.id, root.id))
+    return Rectification(branch=root, campaign=campaign, state=state)
 
 
 @strawberry.type
