@@ -77,7 +77,7 @@ class Organization(Node):
 
     @strawberry.field(
         extensions=SEE,
-        description="A branch's state in a campaign (default: the current one); null for non-branches.",
+        description="A branch's state in a campaign (default: the current one, else the latest that has started); null for non-branches.",
     )
     def rectification(
         root: OrganizationModel, info: Ctx, campaign_id: strawberry.ID | None = None
@@ -89,9 +89,7 @@ class Organization(Node):
         if campaign_id is None:  # usually fetched with the branch: answer at once
             loaders = info.context.loaders.workflow
             campaign = peek(loaders.open_campaign, info.context.clock.today())
-            if campaign is None:
-                return None
-            if campaign is not MISSING:
+            if campaign is not MISSING and campaign is not None:
                 state = peek(loaders.state, (campaign.id, root.id))
                 if state is not MISSING:
                     return Rectification(branch=root, campaign=campaign, state=state)  # type: ignore[return-value]
@@ -166,15 +164,16 @@ class Organization(Node):
 async def _rectification(
     root: OrganizationModel, info: Ctx, campaign_id: strawberry.ID | None
 ) -> Any:
-    from resolvers.campaign import campaign_or_current
+    from models.errors import UserErrorCode
+    from resolvers.campaign import campaign_for_view
     from schema.rectification import Rectification
 
     try:
-        campaign = await campaign_or_current(info, campaign_id, ["campaignId"])
+        campaign = await campaign_for_view(info, campaign_id, ["campaignId"])
     except RuleError as error:
+        if error.code == UserErrorCode.NOT_FOUND and campaign_id is None:
+            return None  # no campaign has started yet
         raise query_error(error) from None
-    if campaign is None:
-        return None
     state = await info.context.loaders.workflow.state.load((campaign.id, root.id))
     return Rectification(branch=root, campaign=campaign, state=state)
 
