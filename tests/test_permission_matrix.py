@@ -95,3 +95,44 @@ async def test_assess_submit_review_matrix(api: Api) -> None:
         "reviewSelfCheck",
         {"superior"},
     )
+
+
+CREATE = """mutation($y:Int!){createCampaign(input:{year:$y,name:"试点",startsOn:"2027-09-01",
+  selfCheckDeadline:"2027-10-31",reviewDeadline:"2027-11-30",endsOn:"2027-12-31"}){
+  campaign{id} userErrors{code}}}"""
+CLOSE = "mutation($id:ID!){closeCampaign(campaignId:$id){campaign{id} userErrors{code}}}"
+MARK_READ = "mutation($ids:[ID!]!){markNotificationsRead(ids:$ids)}"
+
+
+async def test_campaign_mutations_are_the_root_admins(api: Api) -> None:
+    w = await world(api)
+    await try_everyone(w, CREATE, {"y": 2027}, "createCampaign", {"root"})
+    from schema.ids import encode_id
+
+    current = await Campaign.get(year=2026)
+    await try_everyone(
+        w, CLOSE, {"id": encode_id("Campaign", current.id)}, "closeCampaign", {"root"}
+    )
+
+
+async def test_notifications_are_marked_read_only_by_their_branch(api: Api) -> None:
+    w = await world(api)
+    await w.api.data(SUBMIT, {"b": gid(w.branch), "r": ratings(poor=1)}, w.tokens["branch"])
+    form = await SelfCheck.get(branch_id=w.branch.id)
+    from schema.ids import encode_id
+
+    await w.api.data(
+        REVIEW,
+        {"s": encode_id("SelfCheck", form.id), "d": "REJECT", "c": "不实"},
+        w.tokens["superior"],
+    )
+    note = await Notification.get(organization_id=w.branch.id)
+    ids = {"ids": [encode_id("Notification", note.id)]}
+    for actor in ACTORS:
+        if actor == "branch":
+            continue
+        before = await written()
+        codes = await w.api.error_codes(MARK_READ, ids, w.tokens[actor])
+        assert codes == ["UNAUTHENTICATED" if actor == "anonymous" else "FORBIDDEN"], actor
+        assert await written() == before
+    assert await w.api.data(MARK_READ, ids, w.tokens["branch"]) == {"markNotificationsRead": 1}
