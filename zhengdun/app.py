@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -55,6 +56,9 @@ class GraphQLView(GraphQL[Context, None]):
             viewer=viewer,
             request_id=request.scope.get("zhengdun.request_id") or uuid.uuid4().hex,
         )
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
 
     async def render_graphql_ide(self, request: Any) -> HTMLResponse:  # type: ignore[override]
         return HTMLResponse(GRAPHIQL_HTML)
