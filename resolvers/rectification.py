@@ -219,8 +219,8 @@ async def submit_self_check(
         )
         if first is not None:
             return first, row
-    latest_source = await _latest_source(row)
-    outcome = workflow.submit(rules_state(row, latest_source))
+    # The source of the latest form matters only when it is reviewed.
+    outcome = workflow.submit(rules_state(row, None))
     form = await _file_form(
         info, campaign, branch, ratings, workflow.SelfCheckSource.SELF, client_mutation_id
     )
@@ -235,7 +235,7 @@ async def assess_branch(
     campaign = await open_campaign(info)
     branch = await branch_by_global_id(info, branch_id, ["input", "branchId"])
     row = await lock_state(campaign, branch, info.context.clock.now())
-    state = rules_state(row, await _latest_source(row))
+    state = rules_state(row, None)
     if state.status != workflow.RectificationStatus.NOT_SUBMITTED:
         workflow.assess(state, 0, campaign.poor_threshold)  # raises INVALID_STATE
     form = await _file_form(
@@ -309,10 +309,3 @@ async def self_check_by_global_id(info: Ctx, global_id: str, field: list[str]) -
     if form is None:
         raise RuleError(UserErrorCode.NOT_FOUND, "自检表不存在", field)
     return form
-
-
-async def _latest_source(row: BranchState) -> workflow.SelfCheckSource | None:
-    if row.latest_self_check_id is None:
-        return None
-    form = await SelfCheck.get(id=row.latest_self_check_id)
-    return workflow.SelfCheckSource(form.source)
