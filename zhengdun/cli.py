@@ -1,4 +1,4 @@
-"""The ``zhengdun`` command: migrate, bootstrap, seed-demo, serve, export-schema."""
+"""The ``zhengdun`` command: migrate, bootstrap, seed-demo, generate, serve, export-schema."""
 
 from __future__ import annotations
 
@@ -75,6 +75,35 @@ def cmd_compact(args: argparse.Namespace) -> int:
     return _with_db(work)
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from datetime import date, datetime
+
+    from zhengdun.clock import CHINA
+    from zhengdun.generate import GenerateError, generate
+
+    now = None
+    if args.today:  # 18:00 Beijing time on that day
+        day = date.fromisoformat(args.today)
+        now = datetime(day.year, day.month, day.day, 18, tzinfo=CHINA)
+
+    async def work() -> int:
+        try:
+            summary = await generate(
+                args.branches,
+                args.seed,
+                replace=args.replace,
+                now=now,
+                check_foreign_keys=args.check_foreign_keys,
+            )
+        except GenerateError as error:
+            print(error, file=sys.stderr)
+            return 1
+        print(summary.text())
+        return 0
+
+    return _with_db(work)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -109,6 +138,19 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("seed-demo", help="create the demo tree, accounts and campaign")
     demo.add_argument("--if-empty", action="store_true", help="do nothing when data exists")
     demo.set_defaults(func=cmd_seed_demo)
+    gen = sub.add_parser(
+        "generate", help="load a national-scale generated tree and campaign (load tests)"
+    )
+    gen.add_argument("--branches", type=int, required=True, help="number of 团支部")
+    gen.add_argument("--seed", type=int, default=2019, help="same seed, same data")
+    gen.add_argument("--replace", action="store_true", help="empty the project's tables first")
+    gen.add_argument("--today", help="YYYY-MM-DD (Beijing) instead of today, for reproducibility")
+    gen.add_argument(
+        "--check-foreign-keys",
+        action="store_true",
+        help="let PostgreSQL check every foreign key while loading (slower)",
+    )
+    gen.set_defaults(func=cmd_generate)
     serve = sub.add_parser("serve", help="serve GraphQL over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
