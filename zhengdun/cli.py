@@ -94,6 +94,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
                 replace=args.replace,
                 now=now,
                 check_foreign_keys=args.check_foreign_keys,
+                connections=args.connections,
             )
         except GenerateError as error:
             print(error, file=sys.stderr)
@@ -150,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="let PostgreSQL check every foreign key while loading (slower)",
     )
+    gen.add_argument("--connections", type=int, default=2, help="PostgreSQL COPY connections")
     gen.set_defaults(func=cmd_generate)
     serve = sub.add_parser("serve", help="serve GraphQL over HTTP")
     serve.add_argument("--host", default="127.0.0.1")

@@ -279,6 +279,7 @@ class Generator:
         started = time.perf_counter()
         counties = self.skeleton()
         await self.writer.flush()
+        await self.writer.wait()  # the tree down to the counties first
         today = self.now.astimezone(CHINA).date()
         active = campaign.starts_on <= today
         if not active:
@@ -448,6 +449,7 @@ async def generate(
     now: datetime | None = None,
     flush_rows: int = FLUSH_ROWS,
     check_foreign_keys: bool = False,
+    connections: int = 2,
     log: Callable[[str], None] = print,
 ) -> Summary:
     """Generates a national-shaped tree with a campaign into the configured database.
@@ -455,8 +457,8 @@ async def generate(
     ``now`` (default: the current time) fixes the campaign year (Beijing date) and the
     end of the generated history; the same ``branches``, ``seed`` and ``now`` give the
     same rows. Tortoise must be initialised; the database migrated and, unless
-    ``replace``, without organisations or campaigns. ``check_foreign_keys``: see
-    ``zhengdun.generate.load``.
+    ``replace``, without organisations or campaigns. ``check_foreign_keys`` and
+    ``connections`` (PostgreSQL connections copying at once): see ``zhengdun.generate.load``.
     """
     started = time.perf_counter()
     if not 1 <= branches <= MAX_BRANCHES:
@@ -485,7 +487,7 @@ async def generate(
         created_at=china_datetime(year, 8, 25, 10),
         created_by_name=person_name(1),
     )
-    writer = Writer(conn, flush_rows, check_foreign_keys)
+    writer = Writer(conn, flush_rows, check_foreign_keys, lanes=connections)
     generator = Generator(branches, seed, now, writer, password_hash, log, campaign.id)
     log(f"生成 / generating {branches:,} branches (seed {seed}, campaign {year}) …")
     await writer.open()

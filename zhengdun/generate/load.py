@@ -128,34 +128,48 @@ async def truncate(conn: BaseDBAsyncClient) -> None:
 class Writer:
     """Buffers rows per table and writes them in batches of about ``flush_rows`` rows.
 
-    On PostgreSQL one connection of the pool is held for the whole load (``open`` and
-    ``close``), so the server time it spent can be read afterwards (``server_cpu``).
+    On PostgreSQL ``lanes`` connections of the pool are held for the whole load (``open``
+    and ``close``); each copies one batch at a time, so up to ``lanes`` batches are in
+    flight while the next is generated. Every batch holds whole grassroots units (rows
+    referring to each other), and the first one (the tree down to the counties) is
+    committed before any other starts, so batches never wait on one another. The server
+    time the connections spent can be read afterwards (``server_cpu``).
     """
 
     def __init__(
-        self, conn: BaseDBAsyncClient, flush_rows: int, check_foreign_keys: bool = False
+        self,
+        conn: BaseDBAsyncClient,
+        flush_rows: int,
+        check_foreign_keys: bool = False,
+        lanes: int = 2,
     ) -> None:
         self.conn = conn
         self.check_foreign_keys = check_foreign_keys
         self.skip_fk_checks = False
         self.postgres = is_postgres(conn)
         self.flush_rows = flush_rows
+        self.lanes = lanes if self.postgres else 1
         self.buffers: dict[str, list[tuple]] = {t: [] for t in ORDER}
         self.written: dict[str, int] = dict.fromkeys(ORDER, 0)
-        self._in_flight: asyncio.Task[None] | None = None
-        self._holder: Any = None
-        self._raw: Any = None
-        self._backend_pid: int | None = None
+        self._tasks: list[asyncio.Task[None] | None] = [None] * self.lanes
+        self._next = 0
+        self._holders: list[Any] = []
+        self._raws: list[Any] = []
+        self._backend_pids: list[int] = []
 
     async def open(self) -> None:
-        if self.postgres:
-            self._holder = self.conn.acquire_connection()
-            self._raw = await self._holder.__aenter__()
-            self._backend_pid = await self._raw.fetchval("SELECT pg_backend_pid()")
-            superuser = await self._raw.fetchval(
-                "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
-            )
-            self.skip_fk_checks = bool(superuser) and not self.check_foreign_keys
+        if not self.postgres:
+            return
+        for _ in range(self.lanes):
+            holder = self.conn.acquire_connection()
+            raw = await holder.__aenter__()
+            self._holders.append(holder)
+            self._raws.append(raw)
+            self._backend_pids.append(await raw.fetchval("SELECT pg_backend_pid()"))
+        superuser = await self._raws[0].fetchval(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+        )
+        self.skip_fk_checks = bool(superuser) and not self.check_foreign_keys
 
     def emit(self, table: str, row: tuple) -> None:
         self.buffers[table].append(row)
@@ -165,22 +179,28 @@ class Writer:
             await self.flush()
 
     async def flush(self) -> None:
-        """Hands the buffered rows over to be written (waits for the previous batch)."""
+        """Hands the buffered rows to the next connection (once its last batch is done)."""
         batch = {t: rows for t, rows in self.buffers.items() if rows}
         self.buffers = {t: [] for t in ORDER}
-        await self.wait()
         if not batch:
             return
         for table, rows in batch.items():
             self.written[table] += len(rows)
-        if self.postgres:
-            self._in_flight = asyncio.create_task(self._copy(batch))
-        else:
+        if not self.postgres:
             await self._insert(batch)
+            return
+        lane = self._next
+        self._next = (lane + 1) % self.lanes
+        previous = self._tasks[lane]
+        if previous is not None:
+            await previous
+        self._tasks[lane] = asyncio.create_task(self._copy(self._raws[lane], batch))
 
     async def wait(self) -> None:
-        if self._in_flight is not None:
-            task, self._in_flight = self._in_flight, None
+        """Until every batch handed over is committed."""
+        tasks = [t for t in self._tasks if t is not None]
+        self._tasks = [None] * self.lanes
+        for task in tasks:
             await task
 
     async def close(self) -> None:
@@ -188,23 +208,28 @@ class Writer:
             await self.flush()
             await self.wait()
         finally:
-            if self._holder is not None:
-                holder, self._holder = self._holder, None
+            for task in self._tasks:
+                if task is not None:
+                    task.cancel()
+            holders, self._holders, self._raws = self._holders, [], []
+            for holder in holders:
                 await holder.__aexit__(None, None, None)
 
     def server_cpu(self) -> float | None:
-        """CPU seconds of the PostgreSQL backend that loaded the rows (local servers only)."""
-        if self._backend_pid is None:
+        """CPU seconds of the PostgreSQL backends that loaded the rows (local servers only)."""
+        if not self._backend_pids:
             return None
+        total = 0.0
         try:
-            with open(f"/proc/{self._backend_pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for pid in self._backend_pids:
+                with open(f"/proc/{pid}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         except (OSError, ValueError, IndexError):
             return None
+        return total
 
-    async def _copy(self, batch: dict[str, list[tuple]]) -> None:
-        raw = self._raw
+    async def _copy(self, raw: Any, batch: dict[str, list[tuple]]) -> None:
         async with raw.transaction():
             await raw.execute("SET LOCAL synchronous_commit = off")
             if self.skip_fk_checks:

@@ -63,7 +63,7 @@ UNIT_MEDIANS: dict[Sector, float] = {
 UNIT_SIGMA = 0.8  # lognormal spread of unit sizes
 # Big units lose part of their share when a county's budget is split among its units;
 # these factors (found by simulating many counties) bring the branch shares back.
-DRAW_CORRECTION = {S.UNIVERSITY: 1.6, S.VOCATIONAL_SCHOOL: 1.15}
+DRAW_CORRECTION = {S.UNIVERSITY: 1.9, S.VOCATIONAL_SCHOOL: 1.2, S.HIGH_SCHOOL: 1.05}
 # The two central working committees have units of their own kind only.
 KIND_SECTORS: dict[str, dict[Sector, float]] = {
     "CENTRAL_ORGANS": {S.PARTY_GOVERNMENT_ORGAN: 6, S.PUBLIC_INSTITUTION: 4},
