@@ -197,6 +197,13 @@ def total(per_sector: dict[str, dict[str, int]], metric: str) -> int:
 
 
 @dataclass
+class SectorCount:
+    sector: str
+    total_branches: int
+    key_branches: int
+
+
+@dataclass
 class ProgressRow:
     """下级团支部整顿进度: one organisation's whole subtree in one campaign."""
 
@@ -208,7 +215,7 @@ class ProgressRow:
     selected_branches: int
     overdue_branches: int
     overdue_quota_organizations: int
-    by_sector: dict[str, tuple[int, int]]  # sector → (branches, key branches)
+    by_sector: list[SectorCount]
 
 
 async def progress_rows(
@@ -249,13 +256,14 @@ async def progress_rows(
                 overdue_quota_organizations=(
                     units - total(per_sector, "quota_met") if after_review else 0
                 ),
-                by_sector={
-                    s.value: (
-                        counts.get(s.value, {}).get("branches", 0),
-                        per_sector.get(s.value, {}).get("key", 0),
+                by_sector=[
+                    SectorCount(
+                        sector=s.value,
+                        total_branches=counts.get(s.value, {}).get("branches", 0),
+                        key_branches=per_sector.get(s.value, {}).get("key", 0),
                     )
                     for s in Sector
-                },
+                ],
             )
         )
     return rows

@@ -28,53 +28,26 @@ class SectorCount:
 
 @strawberry.type(description="一个组织(含全部下级)的整顿进度")
 class ProgressRow:
-    row: strawberry.Private[resolve.ProgressRow]
+    """Resolved straight from ``resolvers.progress.ProgressRow`` (plain attributes)."""
 
-    @strawberry.field
-    def organization(self) -> Annotated[Organization, strawberry.lazy("schema.organization")]:
-        return self.row.organization  # type: ignore[return-value]
-
-    @strawberry.field
-    def total_branches(self) -> int:
-        return self.row.total_branches
-
-    @strawberry.field(
+    organization: Annotated[Organization, strawberry.lazy("schema.organization")]
+    total_branches: int
+    submitted_branches: int = strawberry.field(
         description="Branches with at least one form (self or superior) in the campaign."
     )
-    def submitted_branches(self) -> int:
-        return self.row.submitted_branches
-
-    @strawberry.field(description="Branches with isKey true.")
-    def key_branches(self) -> int:
-        return self.row.key_branches
-
-    @strawberry.field(description="Branches in status RECTIFIED.")
-    def rectified_branches(self) -> int:
-        return self.row.rectified_branches
-
-    @strawberry.field(description="Branches ticked as bottom branches (后进团支部).")
-    def selected_branches(self) -> int:
-        return self.row.selected_branches
-
-    @strawberry.field(
+    key_branches: int = strawberry.field(description="Branches with isKey true.")
+    rectified_branches: int = strawberry.field(description="Branches in status RECTIFIED.")
+    selected_branches: int = strawberry.field(
+        description="Branches ticked as bottom branches (后进团支部)."
+    )
+    overdue_branches: int = strawberry.field(
         description="Branches with no form after the campaign's self-check deadline (0 before it)."
     )
-    def overdue_branches(self) -> int:
-        return self.row.overdue_branches
-
-    @strawberry.field(
+    overdue_quota_organizations: int = strawberry.field(
         description="Organisations in this subtree (itself included) with branches among their "
         "children whose bottom quota is unmet after the review deadline (0 before it)."
     )
-    def overdue_quota_organizations(self) -> int:
-        return self.row.overdue_quota_organizations
-
-    @strawberry.field
-    def by_sector(self) -> list[SectorCount]:
-        return [
-            SectorCount(sector=sector, total_branches=branches, key_branches=key)  # type: ignore[arg-type]
-            for sector, (branches, key) in self.row.by_sector.items()
-        ]
+    by_sector: list[SectorCount]
 
 
 @strawberry.type(description="下级团支部整顿进度")
@@ -96,4 +69,4 @@ async def organization_progress(
         raise query_error(error) from None
     children = await OrganizationModel.filter(parent_id=root.id).order_by("path")
     rows = await resolve.progress_rows(root, campaign, info.context.clock.today(), children)
-    return RectificationProgress(rows=[ProgressRow(row=r) for r in rows])
+    return RectificationProgress(rows=rows)  # type: ignore[arg-type]
