@@ -8,6 +8,7 @@ from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -52,14 +53,22 @@ def is_introspection_field(context: Any) -> bool:
 
 
 def schema_extensions(settings: Settings) -> list[Callable[[], SchemaExtension] | type]:
-    """Factories, not instances: strawberry makes fresh extensions for every request."""
+    """Factories, not instances: strawberry makes fresh extensions for every request.
+
+    The depth and alias rules are built once here: the validation cache is keyed by the
+    rule classes, and limiters made per request would build new classes every time, so
+    that no validation would ever be found in the cache.
+    """
+    limits = [
+        *QueryDepthLimiter(
+            max_depth=settings.max_query_depth, should_ignore=is_introspection_field
+        ).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     return [
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: ParserCache(maxsize=settings.document_cache_size),
-        lambda: QueryDepthLimiter(
-            max_depth=settings.max_query_depth, should_ignore=is_introspection_field
-        ),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(limits),
         lambda: ValidationCache(maxsize=settings.document_cache_size),
         MaskUnexpectedErrors,
     ]

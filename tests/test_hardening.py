@@ -177,3 +177,20 @@ async def test_unexpected_errors_are_masked_and_logged(api: Api, monkeypatch, ca
     assert "secret" not in str(body)
     assert error["extensions"]["requestId"] in caplog.text
     assert "secret internal detail" in caplog.text
+
+
+async def test_documents_are_validated_once_and_the_caches_are_bounded(api: Api) -> None:
+    from strawberry.extensions.parser_cache import _get_parse_cache
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    from zhengdun.config import Settings
+
+    size = Settings(database_url="").document_cache_size
+    validate, parse = _get_validate_cache(size), _get_parse_cache(size)
+    query = "{ me { account { username } } __typename }"
+    await api.post(query)
+    before = (validate.cache_info().hits, parse.cache_info().hits)
+    await api.post(query)
+    after = (validate.cache_info().hits, parse.cache_info().hits)
+    assert after == (before[0] + 1, before[1] + 1)
+    assert validate.cache_info().maxsize == parse.cache_info().maxsize == size
