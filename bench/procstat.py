@@ -1,0 +1,146 @@
+"""Process statistics from /proc: resident memory, CPU time, and a background sampler.
+
+The benchmark reports the server's peak resident memory (the sum over the uvicorn
+worker processes, sampled every 100 ms, and each worker's own high-water mark) and the
+CPU time spent per request by the server, PostgreSQL and the load generator.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _status(pid: int) -> dict[str, str]:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+    except (FileNotFoundError, ProcessLookupError):
+        return {}
+
+
+def rss_mb(pid: int) -> float:
+    """Resident set size now, in MiB (0 when the process is gone)."""
+    value = _status(pid).get("VmRSS", "0 kB").split()[0]
+    return int(value) / 1024
+
+
+def hwm_mb(pid: int) -> float:
+    """The process's own peak resident set size since it started, in MiB."""
+    value = _status(pid).get("VmHWM", "0 kB").split()[0]
+    return int(value) / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:
+        return found
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                found += [int(p) for p in f.read().split()]
+        except FileNotFoundError:
+            continue
+    return found
+
+
+def cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except FileNotFoundError:
+        return ""
+
+
+def descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        for child in children(todo.pop()):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def cpu_model() -> str:
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+class CpuMeter:
+    """CPU seconds used by a changing set of processes between start() and stop()."""
+
+    def __init__(self, pids: Callable[[], Iterable[int]]) -> None:
+        self.pids = pids
+        self.start_values: dict[int, float] = {}
+
+    def start(self) -> None:
+        self.start_values = {pid: cpu_seconds(pid) for pid in self.pids()}
+
+    def stop(self) -> float:
+        total = 0.0
+        for pid in set(self.pids()) | set(self.start_values):
+            now = cpu_seconds(pid)
+            if now:  # a process that is gone lost its count: counted from its start value
+                total += now - self.start_values.get(pid, 0.0)
+        return total
+
+
+@dataclass
+class Peak:
+    total_mb: float = 0.0  # the largest sum over the workers seen in one sample
+    per_worker_mb: float = 0.0  # the largest single worker seen in one sample
+
+
+@dataclass
+class RssSampler:
+    """Samples the summed RSS of the worker processes every ``interval`` seconds."""
+
+    workers: Callable[[], list[int]]
+    interval: float = 0.1
+    overall: Peak = field(default_factory=Peak)
+    phase: Peak = field(default_factory=Peak)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            sizes = [rss_mb(pid) for pid in self.workers()]
+            if sizes:
+                for peak in (self.overall, self.phase):
+                    peak.total_mb = max(peak.total_mb, sum(sizes))
+                    peak.per_worker_mb = max(peak.per_worker_mb, max(sizes))
+            time.sleep(self.interval)
+
+    def new_phase(self) -> Peak:
+        """Ends the current phase: its peak; sampling goes on into a fresh phase."""
+        ended, self.phase = self.phase, Peak()
+        return ended
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
