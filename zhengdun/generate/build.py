@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import resource
 import time
@@ -39,6 +40,12 @@ NEIGHBOUR_SHARE = 0.08  # branches of another sector than their unit's
 QUOTA = METRICS.index("quota_met")
 VALUES.update({m: m.value for e in (OrgType, Sector) for m in e})
 DEPTHS = {0: "root", 1: "provinces", 2: "cities", 3: "counties", 4: "units", 5: "branches"}
+
+
+@functools.cache
+def _password_hash() -> str:
+    """The one argon2 hash every generated account shares (made once per process)."""
+    return hash_password(GENERATED_PASSWORD)
 
 
 class GenerateError(Exception):
@@ -473,7 +480,7 @@ async def generate(
     year = now.astimezone(CHINA).year
     template = await ChecklistTemplate.get(id=DEFAULT_TEMPLATE_ID)
     rules = template.rules()
-    password_hash = await asyncio.to_thread(hash_password, GENERATED_PASSWORD)
+    password_hash = await asyncio.to_thread(_password_hash)
     campaign = await Campaign.create(
         year=year,
         name=f"{year}年团支部整理整顿",
