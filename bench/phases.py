@@ -84,7 +84,7 @@ class Phases(Measurer):
         if not entries:
             self.results.checks.append(("W1", False, "no branch may submit"))
             return
-        for c in args.clients:
+        for c in args.write_clients:
             spec = self.spec("W1", self.gql, entries, c, args.write_duration, s.WRITE_MARKER)
             before = sync(count_rows, self.url, "self_check")
             run = lambda spec=spec: load.run_python(spec)  # noqa: E731
@@ -100,7 +100,7 @@ class Phases(Measurer):
         args = self.args
         self.say("== W2 reviewSelfCheck")
         spare: list[plan.Entry] = []
-        for c in args.clients:
+        for c in args.write_clients:
             entries = sync(
                 plan.reviews, self.url, self.tokens, self.plan.campaign, args.reviews + 2,
                 args.seed + c,

@@ -38,20 +38,23 @@ PACKAGES = {
     "permissions": "service (zhengdun, schema, resolvers, models, permissions)",
     "<string>": "generated code (dataclass __init__, __hash__, ...)",
 }
-# A sample "passes through" a stage when one of its frames starts with one of these.
+# A sample "passes through" a stage when one of its frames starts with one of these, or
+# (for the permission rules) has its code in permissions/. Stages nest: a resolver's
+# database work also counts under GraphQL execution.
 STAGES = [
     ("HTTP + ASGI (uvicorn, starlette)", ("RequestResponseCycle.run_asgi",)),
     ("GraphQL parse", ("parse (graphql/language/parser",)),
     ("GraphQL validation", ("validate (graphql/validation/validate",)),
     ("GraphQL execution (graphql-core)", ("Executor.", "IncrementalExecutor.")),
-    ("permission checks", ("PermissionExtension.",)),
+    ("permission rules (has_permission, permissions/)", ("has_permission (",)),
     ("DataLoader batches", ("dispatch_batch (strawberry/dataloader",)),
     ("database: Tortoise + asyncpg", ("AsyncpgDBClient.", "BaseExecutor.", "QuerySet.")),
     ("asyncpg pool release (reset query)", ("PoolConnectionHolder.release",)),
     ("bearer token → viewer", ("viewer_for_token (resolvers/account",)),
-    ("result to JSON", ("encode_json", "JSONEncoder.")),
+    ("result to JSON", ("encode_json", "JSONEncoder.", "dumps (orjson")),
     ("password hashing (argon2)", ("PasswordHasher.verify",)),
 ]
+PERMISSION_CODE = ("(permissions/", "has_permission (")
 
 
 def record(pid: int, seconds: int, out: Path) -> subprocess.Popen[bytes]:
@@ -84,7 +87,10 @@ def summarise(paths: list[Path], top: int = 12) -> str:
             by_package[package_of(frames[-1])] += count
             by_leaf[frames[-1]] += count
             for stage, needles in STAGES:
-                if any(f.startswith(needles) for f in frames):
+                if any(f.startswith(needles) for f in frames) or (
+                    stage.startswith("permission")
+                    and any(p in f for f in frames for p in PERMISSION_CODE)
+                ):
                     by_stage[stage] += count
     if not total:
         return "no samples (is py-spy allowed to attach? it needs ptrace)"
@@ -95,3 +101,7 @@ def summarise(paths: list[Path], top: int = 12) -> str:
     lines += ["", f"top {top} innermost frames:"]
     lines += [f"  {n / total:6.1%}  {leaf}" for leaf, n in by_leaf.most_common(top)]
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m bench.profile RAW_FILE... (re-summarise a recording)
+    print(summarise([Path(p) for p in sys.argv[1:]]))

@@ -54,6 +54,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--password", help="of the accounts (default: by the data set's origin)")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--clients", help="comma-separated client counts (default: the scale's)")
+    p.add_argument("--write-clients", help="client counts of W1 and W2 (default: --clients)")
     p.add_argument("--duration", type=float, help="seconds per read run")
     p.add_argument("--write-duration", type=float, help="seconds per W1 run")
     p.add_argument("--max-requests", type=int, default=200_000, help="per run")
@@ -79,6 +80,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         if getattr(args, key, None) is None:
             setattr(args, key, value)
     args.clients = [int(c) for c in str(args.clients).split(",")]
+    args.write_clients = [int(c) for c in str(args.write_clients or "").split(",") if c]
+    args.write_clients = args.write_clients or args.clients
     args.peer_workers = [int(c) for c in args.peer_workers.split(",") if c]
     args.scenarios = {x.strip() for x in args.scenarios.split(",")}
     if args.throwaway:
