@@ -30,15 +30,6 @@ def sync(coro_fn: Callable[..., Coroutine[Any, Any, Any]], url: str, *a: Any) ->
     return asyncio.run(go())
 
 
-async def postgres_pids(conn: asyncpg.Connection) -> list[int]:
-    """This database's backends and PostgreSQL's own processes (not other databases')."""
-    rows = await conn.fetch(
-        "SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND "
-        "(datname = current_database() OR backend_type <> 'client backend')"
-    )
-    return [r["pid"] for r in rows]
-
-
 async def count_rows(conn: asyncpg.Connection, table: str) -> int:
     return int(await conn.fetchval(f"SELECT COUNT(*) FROM {table}"))
 
@@ -48,6 +39,7 @@ class Measurer:
 
     def __init__(self, url: str, out: Path, driver: str, max_requests: int) -> None:
         self.url, self.out, self.driver, self.max_requests = url, out, driver, max_requests
+        self.database = url.rsplit("/", 1)[1]
         self.results = report.Results()
         (out / "entries").mkdir(parents=True, exist_ok=True)
 
@@ -65,7 +57,7 @@ class Measurer:
     ) -> Result:
         """Runs the load; adds CPU per request (server, PostgreSQL, load generator) and the
         peak RSS of the server's workers during the run."""
-        pg = procstat.CpuMeter(lambda: sync(postgres_pids, self.url))
+        pg = procstat.CpuMeter(lambda: procstat.postgres_pids(self.database))
         cpu = procstat.CpuMeter(server.all_pids) if server else None
         pg.start()
         if cpu:

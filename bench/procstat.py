@@ -86,23 +86,61 @@ def cpu_model() -> str:
     return "unknown"
 
 
-class CpuMeter:
-    """CPU seconds used by a changing set of processes between start() and stop()."""
+def postgres_pids(database: str) -> list[int]:
+    """PostgreSQL's backends serving ``database`` and its own processes (checkpointer, WAL
+    writer, ...), found by their process titles; not other databases' backends."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        title = cmdline(int(entry))
+        if not title.startswith("postgres: "):
+            continue
+        words = title.split()
+        client = "(" in title  # "postgres: 15/main: user database host(port) state"
+        if (client or "autovacuum worker" in title) and database not in words:
+            continue
+        found.append(int(entry))
+    return found
 
-    def __init__(self, pids: Callable[[], Iterable[int]]) -> None:
-        self.pids = pids
+
+class CpuMeter:
+    """CPU seconds used by a changing set of processes between start() and stop().
+
+    The set is polled during the run, so processes that start and end within it (the
+    floor's connections, say) are counted up to their last poll.
+    """
+
+    def __init__(self, pids: Callable[[], Iterable[int]], interval: float = 0.25) -> None:
+        self.pids, self.interval = pids, interval
         self.start_values: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _poll(self) -> None:
+        for pid in self.pids():
+            now = cpu_seconds(pid)
+            if now:
+                self.last[pid] = now
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._poll()
 
     def start(self) -> None:
         self.start_values = {pid: cpu_seconds(pid) for pid in self.pids()}
+        self.last = dict(self.start_values)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
 
     def stop(self) -> float:
-        total = 0.0
-        for pid in set(self.pids()) | set(self.start_values):
-            now = cpu_seconds(pid)
-            if now:  # a process that is gone lost its count: counted from its start value
-                total += now - self.start_values.get(pid, 0.0)
-        return total
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+        self._poll()
+        # A process first seen during the run was born during it: all its CPU counts.
+        return sum(now - self.start_values.get(pid, 0.0) for pid, now in self.last.items())
 
 
 @dataclass
