@@ -225,12 +225,15 @@ async def progress_rows(
     orgs = [org, *children]
     sums = await progress_sums(campaign.id, [o.id for o in orgs if not o.is_branch])
     tally = await tallies([o.id for o in orgs if not o.is_branch])
-    branch_states = {
-        row.branch_id: row
-        for row in await BranchState.filter(
-            campaign_id=campaign.id, branch_id__in=[o.id for o in orgs if o.is_branch]
-        )
-    }
+    branch_ids = [o.id for o in orgs if o.is_branch]
+    branch_states = (
+        {
+            row.branch_id: row
+            for row in await BranchState.filter(campaign_id=campaign.id, branch_id__in=branch_ids)
+        }
+        if branch_ids  # the root and most counties have no branch among their children
+        else {}
+    )
     after_self_check = today > campaign.self_check_deadline
     after_review = today > campaign.review_deadline
     rows = []
