@@ -20,6 +20,9 @@ class Settings:
     document_cache_size: int = 256
     # How often each worker folds the insert-only progress deltas (0: never).
     fold_interval_seconds: float = 5.0
+    # "level": queries run by schema/executor.py and schema/fast_fields.py (the default);
+    # "graphql-core": strawberry's and graphql-core's own path, field by field.
+    executor: str = "level"
     debug: bool = False
 
 
@@ -39,5 +42,6 @@ def load_settings() -> Settings:
         max_aliases=int(env.get("ZHENGDUN_MAX_ALIASES", "30")),
         document_cache_size=int(env.get("ZHENGDUN_DOCUMENT_CACHE_SIZE", "256")),
         fold_interval_seconds=float(env.get("ZHENGDUN_FOLD_INTERVAL_SECONDS", "5")),
+        executor=env.get("ZHENGDUN_EXECUTOR", "level"),
         debug=env.get("ZHENGDUN_DEBUG", "") == "1",
     )

@@ -1,0 +1,384 @@
+"""Executes queries level by level instead of field by field.
+
+graphql-core completes a response depth first: every object becomes its own chain of
+calls, and as soon as one field below an object is asynchronous, every object above it
+is completed through a coroutine and a ``gather`` of its own. At a few thousand fields
+a response, that machinery costs more than the resolvers and the SQL together
+(docs/benchmarks.md).
+
+:class:`LevelExecutor` keeps graphql-core's building blocks (field collection, argument
+coercion, resolve info, leaf serialisation, runtime type checks, error locating) and
+the schema's resolvers, permission classes included, untouched; it only changes the
+order of work. It runs every synchronous field it can reach, queuing the awaitables;
+when nothing synchronous is left it awaits all queued awaitables with one ``gather``
+(so DataLoaders see every key of a level in one batch) and continues with their
+results. Results are written in place into the response's dicts and lists, in the
+selection's order.
+
+Null propagation follows the specification: a null (or error) in a non-null position
+nulls the nearest nullable enclosing position, and work queued below a nulled position
+is dropped. Mutations (serial execution) and an abort signal go to graphql-core's own executor; middleware is applied as graphql-core does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable
+from typing import Any
+
+from graphql import (
+    GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    located_error,
+)
+from graphql.execution.values import get_argument_values
+from graphql.pyutils import Path
+from graphql.type import GraphQLEnumType, GraphQLScalarType, is_abstract_type
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from tortoise.models import Model
+
+Container = dict[str, Any] | list[Any]
+
+
+class Slot:
+    """A composite position of the response (an object or a list) and how to null it."""
+
+    __slots__ = ("container", "key", "nullable", "parent", "dead")
+
+    def __init__(
+        self, container: Container | None, key: Any, nullable: bool, parent: Slot | None
+    ) -> None:
+        self.container = container
+        self.key = key
+        self.nullable = nullable
+        self.parent = parent
+        self.dead = False
+
+    def is_dead(self) -> bool:
+        slot: Slot | None = self
+        while slot is not None:
+            if slot.dead:
+                return True
+            slot = slot.parent
+        return False
+
+
+class FieldPlan:
+    """What does not change between the objects a selected field is executed on."""
+
+    __slots__ = ("field_def", "resolve", "return_type", "nodes", "details", "has_args")
+
+    def __init__(self, field_def: Any, resolve: Any, details: Any) -> None:
+        self.field_def = field_def
+        self.resolve = resolve
+        self.return_type = field_def.type
+        self.details = details
+        self.nodes = [d.node for d in details]
+        self.has_args = bool(field_def.args or details[0].node.arguments)
+
+
+class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's executor, with queries completed level by level."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.is_awaitable = _values_are_not_awaitable(self.is_awaitable)  # type: ignore[method-assign]
+        self._plans: dict[tuple[str, int], list[tuple[str, FieldPlan | None]]] = {}
+        self._objects: deque[tuple[GraphQLObjectType, Any, Path | None, Any, dict, Slot]] = deque()
+        self._awaiting: list[tuple[Awaitable[Any], Any, Any, Path, Container, Any, Slot]] = []
+        self._root = Slot(None, None, True, None)
+        self._kept: list[Any] = []
+
+    def execute_root_grouped_field_set(  # type: ignore[override]
+        self,
+        root_type: GraphQLObjectType,
+        root_value: Any,
+        grouped_field_set: Any,
+        serially: bool,
+        position_context: Any,
+    ) -> Any:
+        if serially or self.abort_signal is not None:
+            return super().execute_root_grouped_field_set(
+                root_type, root_value, grouped_field_set, serially, position_context
+            )
+        data: dict[str, Any] = {}
+        self._objects.append(
+            (
+                root_type,
+                root_value,
+                None,
+                self._plan(root_type, grouped_field_set),
+                data,
+                self._root,
+            )
+        )
+        self._run_synchronous()
+        if not self._awaiting:
+            return None if self._root.dead else data
+        return self._run_until_done(data)
+
+    async def _run_until_done(self, data: dict[str, Any]) -> dict[str, Any] | None:
+        while self._awaiting:
+            batch, self._awaiting = self._awaiting, []
+            values = await asyncio.gather(*(entry[0] for entry in batch), return_exceptions=True)
+            # Settled together: a null propagating from one of them does not hide the
+            # others (as with graphql-core, where each completes on its own).
+            alive = [not entry[6].is_dead() for entry in batch]
+            for (_, plan, info, path, container, key, slot), value, live in zip(
+                batch, values, alive, strict=True
+            ):
+                if not live:
+                    continue
+                if isinstance(value, BaseException) and not isinstance(value, Exception):
+                    raise value  # cancellation and the like are not field errors
+                self._complete_field(plan, info, path, value, container, key, slot)
+            self._run_synchronous()
+        return None if self._root.dead else data
+
+    # -- planning ------------------------------------------------------------------
+
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> Any:
+        key = (parent_type.name, id(grouped_field_set))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = []
+            for response_name, details in grouped_field_set.items():
+                field_def = self.schema.get_field(parent_type, details[0].node.name.value)
+                if field_def is None:
+                    plan.append((response_name, None))
+                    continue
+                resolve = field_def.resolve or self.field_resolver
+                if self.middleware_manager:
+                    resolve = self.middleware_manager.get_field_resolver(resolve)
+                plan.append((response_name, FieldPlan(field_def, resolve, details)))
+            self._plans[key] = plan
+            self._kept.append(grouped_field_set)  # keyed by id(): keep it alive
+        return plan
+
+    # -- execution -----------------------------------------------------------------
+
+    def _run_synchronous(self) -> None:
+        objects = self._objects
+        while objects:
+            parent_type, source, path, plan, result, slot = objects.popleft()
+            if slot.is_dead():
+                continue
+            for response_name, field in plan:
+                if field is None:
+                    continue
+                result[response_name] = None
+                self._execute_field(parent_type, source, path, response_name, field, result, slot)
+                if slot.dead:
+                    break
+
+    def _execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        parent_path: Path | None,
+        response_name: str,
+        plan: FieldPlan,
+        result: dict[str, Any],
+        slot: Slot,
+    ) -> None:
+        path = Path(parent_path, response_name, parent_type.name)
+        info = self.build_resolve_info(plan.field_def, plan.nodes, parent_type, path)
+        try:
+            if plan.has_args:
+                details = plan.details[0]
+                args = get_argument_values(
+                    plan.field_def,
+                    details.node,
+                    self.variable_values,
+                    details.fragment_variable_values,
+                    self.hide_suggestions,
+                )
+                value = plan.resolve(source, info, **args)
+            else:
+                value = plan.resolve(source, info)
+        except Exception as error:
+            self._field_error(error, plan, path, result, response_name, slot)
+            return
+        if self.is_awaitable(value):
+            self._awaiting.append((value, plan, info, path, result, response_name, slot))
+            return
+        self._complete_field(plan, info, path, value, result, response_name, slot)
+
+    def _complete_field(
+        self,
+        plan: FieldPlan,
+        info: GraphQLResolveInfo,
+        path: Path,
+        value: Any,
+        container: Container,
+        key: Any,
+        slot: Slot,
+    ) -> None:
+        try:
+            self._complete(plan.return_type, plan, info, path, value, container, key, slot)
+        except Exception as error:
+            self._field_error(error, plan, path, container, key, slot)
+
+    def _field_error(
+        self,
+        raw: Exception,
+        plan: FieldPlan,
+        path: Path,
+        container: Container,
+        key: Any,
+        slot: Slot,
+    ) -> None:
+        error = located_error(raw, plan.nodes, path.as_list())
+        self.collected_errors.add(error, path)
+        if isinstance(plan.return_type, GraphQLNonNull):
+            self._null(slot)
+        else:
+            container[key] = None  # type: ignore[index]
+
+    def _null(self, slot: Slot | None) -> None:
+        """A non-null position below ``slot`` is null: null the nearest nullable one."""
+        while slot is not None:
+            slot.dead = True
+            if slot.nullable:
+                if slot.container is not None:
+                    slot.container[slot.key] = None
+                return
+            slot = slot.parent
+
+    def _complete(
+        self,
+        return_type: GraphQLOutputType,
+        plan: FieldPlan,
+        info: GraphQLResolveInfo,
+        path: Path,
+        value: Any,
+        container: Container,
+        key: Any,
+        slot: Slot,
+    ) -> None:
+        """Writes the completed ``value`` at ``container[key]``; raises a field error."""
+        if isinstance(value, Exception):
+            raise value
+        nullable = True
+        if isinstance(return_type, GraphQLNonNull):
+            return_type = return_type.of_type
+            nullable = False
+            if value is None:
+                raise TypeError(
+                    "Cannot return null for non-nullable field"
+                    f" {info.parent_type.name}.{info.field_name}."
+                )
+        elif value is None:
+            container[key] = None  # type: ignore[index]
+            return
+        if isinstance(return_type, (GraphQLScalarType, GraphQLEnumType)):
+            container[key] = self.complete_leaf_value(return_type, value)  # type: ignore[index]
+            return
+        if isinstance(return_type, GraphQLList):
+            self._complete_list(
+                return_type, nullable, plan, info, path, value, container, key, slot
+            )
+            return
+        if is_abstract_type(return_type):
+            resolve_type = return_type.resolve_type or self.type_resolver  # type: ignore[attr-defined]
+            runtime = resolve_type(value, info, return_type)
+            if self.is_awaitable(runtime):
+                raise GraphQLError("abstract types must resolve synchronously", plan.nodes)
+            return_type = self.ensure_valid_runtime_type(
+                runtime,
+                return_type,  # type: ignore[arg-type]
+                plan.details,
+                info,
+                value,
+            )
+        assert isinstance(return_type, GraphQLObjectType)
+        if return_type.is_type_of:
+            is_type_of = return_type.is_type_of(value, info)
+            if self.is_awaitable(is_type_of):
+                raise GraphQLError("is_type_of must be synchronous", plan.nodes)
+            if not is_type_of:
+                raise GraphQLError(
+                    f"Expected value of type '{return_type.name}' but got: {value!r}.",
+                    plan.nodes,
+                )
+        result: dict[str, Any] = {}
+        container[key] = result  # type: ignore[index]
+        grouped, _defer_usages, _forbidden = self.collect_subfields(return_type, plan.details)
+        self._objects.append(
+            (
+                return_type,
+                value,
+                path,
+                self._plan(return_type, grouped),
+                result,
+                Slot(container, key, nullable, slot),
+            )
+        )
+
+    def _complete_list(
+        self,
+        return_type: GraphQLList,
+        nullable: bool,
+        plan: FieldPlan,
+        info: GraphQLResolveInfo,
+        path: Path,
+        value: Any,
+        container: Container,
+        key: Any,
+        slot: Slot,
+    ) -> None:
+        if isinstance(value, str) or not hasattr(value, "__iter__"):
+            raise GraphQLError(
+                "Expected Iterable, but did not find one for field"
+                f" '{info.parent_type.name}.{info.field_name}'."
+            )
+        items = list(value)
+        completed: list[Any] = [None] * len(items)
+        container[key] = completed  # type: ignore[index]
+        list_slot = Slot(container, key, nullable, slot)
+        item_type = return_type.of_type
+        item_plan = _ItemPlan(plan, item_type)
+        for index, item in enumerate(items):
+            item_path = path.add_key(index, None)
+            if self.is_awaitable(item):
+                self._awaiting.append(
+                    (item, item_plan, info, item_path, completed, index, list_slot)
+                )  # type: ignore[arg-type]
+                continue
+            try:
+                self._complete(item_type, plan, info, item_path, item, completed, index, list_slot)
+            except Exception as error:
+                self._field_error(error, item_plan, item_path, completed, index, list_slot)  # type: ignore[arg-type]
+                if list_slot.dead:
+                    return
+
+
+def _values_are_not_awaitable(is_awaitable: Any) -> Any:
+    """Tortoise model instances define ``__await__`` (awaiting one returns itself).
+
+    To graphql-core that makes every row a resolver returns look like a pending
+    result: each would be awaited through a coroutine of its own, and every object
+    above it completed asynchronously. A model instance is a value.
+    """
+
+    def check(value: Any) -> bool:
+        return not isinstance(value, Model) and is_awaitable(value)
+
+    return check
+
+
+class _ItemPlan:
+    """A field's plan, seen from one of its list items (whose type is the item type)."""
+
+    __slots__ = ("field_def", "details", "nodes", "return_type")
+
+    def __init__(self, plan: FieldPlan, item_type: GraphQLOutputType) -> None:
+        self.field_def = plan.field_def
+        self.details = plan.details
+        self.nodes = plan.nodes
+        self.return_type = item_type

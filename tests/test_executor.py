@@ -1,0 +1,173 @@
+"""The level executor and the direct field resolvers answer exactly as graphql-core does.
+
+Every document below is sent through HTTP to two apps over the same database: the
+served one (``executor="level"``) and one running strawberry's and graphql-core's own
+field-by-field path (``executor="graphql-core"``). Data must be equal. Errors: each of
+ours is one of graphql-core's, and there are errors on both sides or on neither. Once a
+null has propagated over a position, the level executor drops the work still queued
+below it, so it may report fewer errors than graphql-core, which lets subtrees already
+in flight finish and report theirs (graphql-core's ``CollectedErrors`` notes that an
+executor able to cancel that work need not report them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from models.organization import OrgType, Sector
+from schema import fast_fields
+from schema.build import build_schema
+from schema.executor import LevelExecutor
+from tests.api import Api, admin, build_tree, campaign, gid, org
+from tests.test_views import submit_and_review
+from zhengdun.app import create_app
+from zhengdun.clock import FixedClock
+from zhengdun.config import Settings
+
+TREE = """query($id: ID!) { organization(id: $id) { ...O children(first: 3) { totalCount
+  pageInfo { hasNextPage endCursor } edges { cursor node { ...O __typename
+  rectification { status latestPoorCount isKey selectedAsBottom canReview
+    latestSelfCheck { version poorCount review { decision } } }
+  children(first: 2) { edges { node { id name rectification { status } } } } } } } } }
+fragment O on Organization { id name type sector depth branchCount }"""
+ALIASED = """query($id: ID!, $yes: Boolean!) { a: organization(id: $id) { n: name
+  kids: children(first: 1) { edges { node { name } } } skipped: sector @skip(if: $yes)
+  kept: sector @include(if: $yes) } b: organization(id: $id) { id } }"""
+BREADCRUMB = """query($id: ID!) { organization(id: $id) { name ancestors { id name type } } }"""
+ANCESTOR_SECTOR = """query($id: ID!) { organization(id: $id) { name
+  ancestors { name sector } parent { name depth } } }"""
+NODE = """query($id: ID!) { node(id: $id) { id __typename ... on Organization { name
+  children(first: 5) { edges { node { name } } } } } }"""
+ROOTS = "{ campaigns { year status } currentCampaign { year status } }"
+VIEWS = """query($id: ID!) { organization(id: $id) {
+  progress { rows { organization { name } totalBranches submittedBranches keyBranches
+    bySector { sector totalBranches } } }
+  bottomSelection { totalBranches requiredCount keyCount satisfied
+    ranking { branch { name } status latestPoorCount } }
+  subordinateBranches(first: 4) { totalCount edges { node { branch { name } status
+    canReview } } }
+  keyRectificationList { rectification { branch { name } status } initialPoorCount
+    currentPoorCount } } }"""
+BAD_ARGUMENT = """query($id: ID!) { organization(id: $id) { children(first: 0) {
+  totalCount } name } }"""
+
+
+@pytest.fixture
+async def reference(settings: Settings, clock: FixedClock) -> AsyncIterator[Api]:
+    """The same app, answering field by field through graphql-core."""
+    reference_settings = Settings(database_url=settings.database_url, executor="graphql-core")
+    app = create_app(reference_settings, clock, manage_database=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield Api(client)
+
+
+def normalised(body: dict[str, Any]) -> tuple[str, set[str]]:
+    errors = {
+        json.dumps(
+            {k: e.get(k) for k in ("message", "path", "extensions", "locations")},
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        for e in body.get("errors", [])
+    }
+    return json.dumps(body.get("data"), ensure_ascii=False), errors
+
+
+async def same_answer(
+    api: Api, reference: Api, query: str, variables: dict[str, Any], token: str | None
+) -> dict[str, Any]:
+    ours = await api.post(query, variables, token)
+    theirs = await reference.post(query, variables, token)
+    (our_data, our_errors), (their_data, their_errors) = normalised(ours), normalised(theirs)
+    assert our_data == their_data
+    assert our_errors <= their_errors
+    assert bool(our_errors) == bool(their_errors)
+    return ours
+
+
+def test_the_served_schema_runs_level_by_level(settings: Settings) -> None:
+    schema = build_schema(settings)
+    assert schema.execution_context_class is LevelExecutor
+    direct = fast_fields.install(schema)
+    # Permission-guarded fields take the direct path, and keep their permission.
+    assert {"Organization.sector", "Organization.rectification", "Organization.name"} <= set(direct)
+    with pytest.raises(ValueError, match="ZHENGDUN_EXECUTOR"):
+        build_schema(Settings(database_url=settings.database_url, executor="fast"))
+
+
+async def test_same_answers_with_states_errors_and_null_propagation(
+    api: Api, reference: Api
+) -> None:
+    tree = await build_tree(committees=3, branches_per_committee=4)
+    committee = tree.committees[0]
+    await admin(tree.county, "county")
+    await admin(committee, "sup")
+    for i, branch in enumerate(tree.branches[:4]):
+        await admin(branch, f"b{i}")
+    await campaign()
+    sup = await api.login("sup")
+    for i, branch in enumerate(tree.branches[:2]):
+        await submit_and_review(api, sup, branch, i, poor=i * 4, decision="PASS")
+    await submit_and_review(api, sup, tree.branches[2], 2, poor=12, decision="START_RECTIFICATION")
+    county = await api.login("county")
+    county_id = gid(tree.county)
+
+    body = await same_answer(api, reference, TREE, {"id": county_id}, county)
+    assert "errors" not in body
+    committees = body["data"]["organization"]["children"]["edges"]
+    assert [e["node"]["rectification"] for e in committees] == [None, None, None]
+    assert body["data"]["organization"]["children"]["pageInfo"]["hasNextPage"] is False
+
+    listed = await same_answer(api, reference, TREE, {"id": gid(committee)}, county)
+    children = listed["data"]["organization"]["children"]
+    statuses = [e["node"]["rectification"]["status"] for e in children["edges"]]
+    assert statuses == ["PASSED", "PASSED", "KEY_RECTIFYING"]
+    assert children["pageInfo"]["hasNextPage"] is True
+
+    body = await same_answer(api, reference, ALIASED, {"id": county_id, "yes": True}, county)
+    assert "kept" in body["data"]["a"] and "skipped" not in body["data"]["a"]
+    body = await same_answer(api, reference, ALIASED, {"id": county_id, "yes": False}, county)
+    assert "skipped" in body["data"]["a"] and "kept" not in body["data"]["a"]
+
+    # Ancestors: the breadcrumb is visible, their sector is not (non-null: the error
+    # nulls the whole organisation, as graphql-core does).
+    await same_answer(api, reference, BREADCRUMB, {"id": county_id}, county)
+    body = await same_answer(api, reference, ANCESTOR_SECTOR, {"id": county_id}, county)
+    assert body["data"]["organization"] is None
+    assert {e["extensions"]["code"] for e in body["errors"]} == {"FORBIDDEN"}
+
+    # Outside the viewer's subtree, anonymous callers, several failing root fields.
+    await same_answer(api, reference, TREE, {"id": gid(tree.other_province)}, county)
+    await same_answer(api, reference, TREE, {"id": county_id}, None)
+    await same_answer(api, reference, ROOTS, {}, None)
+    await same_answer(api, reference, ROOTS, {}, county)
+    await same_answer(api, reference, NODE, {"id": gid(committee)}, county)
+    await same_answer(api, reference, NODE, {"id": "not-an-id"}, county)
+    await same_answer(api, reference, BAD_ARGUMENT, {"id": county_id}, county)
+
+    body = await same_answer(api, reference, VIEWS, {"id": gid(committee)}, sup)
+    view = body["data"]["organization"]
+    assert (view["bottomSelection"]["totalBranches"], view["bottomSelection"]["keyCount"]) == (4, 1)
+    assert [r["initialPoorCount"] for r in view["keyRectificationList"]] == [12]
+    await same_answer(api, reference, VIEWS, {"id": county_id}, county)
+
+
+async def test_same_answers_for_a_branch_admin_and_a_mixed_level(api: Api, reference: Api) -> None:
+    tree = await build_tree(committees=2, branches_per_committee=2)
+    # A committee holding both a branch and a sub-committee: mixed types on one level.
+    await org(tree.committees[0], "混合团总支", OrgType.COMMITTEE, Sector.HIGH_SCHOOL)
+    await admin(tree.branches[0], "b0")
+    await campaign()
+    branch_admin = await api.login("b0")
+    for target in (tree.branches[0], tree.committees[0], tree.county):
+        await same_answer(api, reference, TREE, {"id": gid(target)}, branch_admin)
+        await same_answer(api, reference, ANCESTOR_SECTOR, {"id": gid(target)}, branch_admin)
+    await admin(tree.county, "county")
+    county = await api.login("county")
+    await same_answer(api, reference, TREE, {"id": gid(tree.committees[0])}, county)
