@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+import weakref
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -29,6 +31,7 @@ from zhengdun.clock import Clock
 from zhengdun.context import Context, Viewer
 
 Ctx = Info[Context, Any]
+T = TypeVar("T")
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Verified when the username is unknown, so both failures cost the same time.
@@ -38,6 +41,23 @@ PASSWORD_MIN_LENGTH = 8
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+# One argon2 computation at a time per worker process: each holds 64 MiB (the
+# library's default memory cost) and a core for a few tens of ms, so more at once
+# only adds memory (docs/benchmarks.md: a login burst took a worker past 300 MiB).
+_ARGON2_SLOTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def _argon2(work: Callable[..., T], *args: Any) -> T:
+    loop = asyncio.get_running_loop()
+    slot = _ARGON2_SLOTS.get(loop)
+    if slot is None:
+        slot = _ARGON2_SLOTS[loop] = asyncio.Semaphore(1)
+    async with slot:
+        return await asyncio.to_thread(work, *args)
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -89,9 +109,7 @@ async def login(info: Ctx, username: str, password: str) -> tuple[str, Viewer]:
         minutes = max(1, int((until - now).total_seconds() // 60) + 1)
         raise RuleError(UserErrorCode.RATE_LIMITED, f"登录失败次数过多，请 {minutes} 分钟后再试")
     account = await Account.filter(username=username).select_related("organization").first()
-    ok = await asyncio.to_thread(
-        _verify, account.password_hash if account else _DUMMY_HASH, password
-    )
+    ok = await _argon2(_verify, account.password_hash if account else _DUMMY_HASH, password)
     ok = ok and account is not None and account.is_active
     await LoginAttempt.create(
         username=username[:USERNAME_MAX_LENGTH], attempted_at=now, succeeded=ok
@@ -155,7 +173,7 @@ async def create_account(
     org = await organization_by_global_id(info, organization_id, ["input", "organizationId"])
     if await Account.filter(username=username).exists():
         raise RuleError(UserErrorCode.ALREADY_EXISTS, "用户名已被使用", ["input", "username"])
-    password_hash = await asyncio.to_thread(hash_password, password)
+    password_hash = await _argon2(hash_password, password)
     try:
         account = await Account.create(
             username=username,

@@ -43,6 +43,8 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from tortoise.models import Model
 
 Container = dict[str, Any] | list[Any]
+_PLAIN = frozenset({type(None), bool, int, float, str, list, dict, tuple})
+INFO_FREE = "zhengdun_info_free"  # set on resolvers that never look at their info
 
 
 class Slot:
@@ -71,7 +73,7 @@ class Slot:
 class FieldPlan:
     """What does not change between the objects a selected field is executed on."""
 
-    __slots__ = ("field_def", "resolve", "return_type", "nodes", "details", "has_args")
+    __slots__ = ("field_def", "resolve", "return_type", "nodes", "details", "has_args", "leaf")
 
     def __init__(self, field_def: Any, resolve: Any, details: Any) -> None:
         self.field_def = field_def
@@ -80,6 +82,19 @@ class FieldPlan:
         self.details = details
         self.nodes = [d.node for d in details]
         self.has_args = bool(field_def.args or details[0].node.arguments)
+        # A scalar or enum from a resolver that ignores its info (INFO_FREE): no info,
+        # no path unless it fails.
+        leaf_type = self.return_type
+        non_null = isinstance(leaf_type, GraphQLNonNull)
+        if non_null:
+            leaf_type = leaf_type.of_type
+        self.leaf: tuple[Any, bool] | None = (
+            (leaf_type, non_null)
+            if getattr(resolve, INFO_FREE, False)
+            and not self.has_args
+            and isinstance(leaf_type, (GraphQLScalarType, GraphQLEnumType))
+            else None
+        )
 
 
 class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -186,6 +201,28 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         result: dict[str, Any],
         slot: Slot,
     ) -> None:
+        if plan.leaf is not None:
+            leaf_type, non_null = plan.leaf
+            try:
+                value = plan.resolve(source, None)
+                if value is None:
+                    if non_null:
+                        raise TypeError(
+                            "Cannot return null for non-nullable field"
+                            f" {parent_type.name}.{plan.nodes[0].name.value}."
+                        )
+                    return
+                if not self.is_awaitable(value):
+                    result[response_name] = self.complete_leaf_value(leaf_type, value)
+                    return
+            except Exception as error:
+                path = Path(parent_path, response_name, parent_type.name)
+                self._field_error(error, plan, path, result, response_name, slot)
+                return
+            path = Path(parent_path, response_name, parent_type.name)
+            info = self.build_resolve_info(plan.field_def, plan.nodes, parent_type, path)
+            self._awaiting.append((value, plan, info, path, result, response_name, slot))
+            return
         path = Path(parent_path, response_name, parent_type.name)
         info = self.build_resolve_info(plan.field_def, plan.nodes, parent_type, path)
         try:
@@ -367,6 +404,8 @@ def _values_are_not_awaitable(is_awaitable: Any) -> Any:
     """
 
     def check(value: Any) -> bool:
+        if type(value) in _PLAIN:
+            return False
         return not isinstance(value, Model) and is_awaitable(value)
 
     return check

@@ -32,6 +32,8 @@ from strawberry.types.arguments import _is_leaf_type
 from strawberry.types.base import StrawberryOptional
 from strawberry.types.field import StrawberryField
 
+from schema.executor import INFO_FREE
+
 Resolver = Callable[..., Any]
 
 
@@ -111,6 +113,7 @@ def _direct(
         def resolve_plain(source: Any, raw_info: GraphQLResolveInfo) -> Any:
             return call(source, None, {})
 
+        setattr(resolve_plain, INFO_FREE, True)  # the level executor may pass no info
         return resolve_plain
 
     def resolve(source: Any, raw_info: GraphQLResolveInfo, **arguments: Any) -> Any:

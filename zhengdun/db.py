@@ -8,13 +8,31 @@ from typing import Any
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.config_generator import expand_db_url
 
 from models import MODEL_MODULES
 
 
+async def _nothing_to_reset(connection: Any) -> None:
+    """The pool's reset hook on PostgreSQL: the code keeps no session state.
+
+    Tortoise takes a pooled connection for every statement outside a transaction, and
+    asyncpg's default reset runs a query (``RESET ALL``, ``UNLISTEN *``, advisory
+    unlocks...) each time one is returned: a second round trip per statement. Nothing
+    here changes session state (the generator's settings are ``SET LOCAL``, gone with
+    its transactions); asyncpg still rolls back an open transaction and drops
+    listeners before calling this.
+    """
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
+    connection: str | dict[str, Any] = database_url
+    config = expand_db_url(database_url)
+    if config["engine"] == "tortoise.backends.asyncpg":
+        config["credentials"]["reset"] = _nothing_to_reset
+        connection = config
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,
