@@ -137,7 +137,8 @@ class Bench(Phases):
         self.gql = f"http://127.0.0.1:{port}/graphql"
         env = dict(os.environ, DATABASE_URL=self.url)
         cmd = [dataset.ZHENGDUN, "serve", "--workers", str(args.workers), "--port", str(port)]
-        self.meta["server"] = " ".join(["DATABASE_URL=…", "zhengdun", *cmd[1:]])
+        settings = [f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("ZHENGDUN_")]
+        self.meta["server"] = " ".join(["DATABASE_URL=…", *settings, "zhengdun", *cmd[1:]])
         self.server = Server("ours", cmd, env, self.out / "server.log")
         self.server.start(self.gql, args.workers)
         self.sampler = procstat.RssSampler(self.server.workers)

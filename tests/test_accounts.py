@@ -140,3 +140,34 @@ async def test_create_account_refusals_write_nothing(api: Api) -> None:
         data = await api.data(CREATE_ACCOUNT, {**below, **change}, token)
         assert data["createAccount"]["userErrors"] == [{"code": code, "field": ["input", field]}]
     assert await Account.all().count() == before
+
+
+async def test_concurrent_logins_verify_one_password_at_a_time(api: Api, monkeypatch) -> None:
+    """Each argon2 verification holds 64 MiB: a worker runs one at a time (README #20)."""
+    import asyncio
+    import threading
+
+    import resolvers.account as accounts
+
+    tree = await build_tree(committees=1, branches_per_committee=0)
+    for i in range(4):
+        await admin(tree.county, f"c{i}")
+    running, most = 0, 0
+    lock = threading.Lock()
+    verify = accounts._verify
+
+    def counting_verify(password_hash: str, password: str) -> bool:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        try:
+            return verify(password_hash, password)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(accounts, "_verify", counting_verify)
+    tokens = await asyncio.gather(*(api.login(f"c{i}") for i in range(4)))
+    assert len(set(tokens)) == 4
+    assert most == 1

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from graphql import get_introspection_query
 
 from models.organization import OrgType, Sector
 from schema import fast_fields
@@ -146,6 +147,8 @@ async def test_same_answers_with_states_errors_and_null_propagation(
     await same_answer(api, reference, TREE, {"id": gid(tree.other_province)}, county)
     await same_answer(api, reference, TREE, {"id": county_id}, None)
     await same_answer(api, reference, ROOTS, {}, None)
+    body = await same_answer(api, reference, get_introspection_query(), {}, None)
+    assert body["data"]["__schema"]["queryType"]["name"] == "Query"
     await same_answer(api, reference, ROOTS, {}, county)
     await same_answer(api, reference, NODE, {"id": gid(committee)}, county)
     await same_answer(api, reference, NODE, {"id": "not-an-id"}, county)
