@@ -113,6 +113,32 @@ async def progress_sums(campaign_id: int, org_ids: Iterable[int]) -> dict[int, S
     return result
 
 
+async def progress_totals(
+    campaign_id: int, org_ids: Iterable[int]
+) -> dict[int, dict[str, dict[str, int]]]:
+    """The summed deltas of each organisation by sector, direct and indirect together.
+
+    What ``merged(progress_sums(...))`` gives, summed by the database: half the rows, and
+    read as plain tuples (the progress rows of a province list 16 sectors per child).
+    """
+    ids = list(dict.fromkeys(org_ids))
+    result: dict[int, dict[str, dict[str, int]]] = {i: {} for i in ids}
+    if not ids:
+        return result
+    conn = connection()
+    sums = ", ".join(f"SUM({m})" for m in METRICS)
+    _, rows = await conn.execute_query(
+        f"SELECT org_id, sector, {sums} FROM progress_delta "
+        f"WHERE campaign_id = {placeholders(conn, 1, 1)} "
+        f"AND org_id IN ({placeholders(conn, 2, len(ids))}) GROUP BY org_id, sector",
+        [campaign_id, *ids],
+    )
+    for row in rows:
+        org_id, sector, *values = tuple(row)
+        result[org_id][sector] = {m: int(v or 0) for m, v in zip(METRICS, values, strict=True)}
+    return result
+
+
 async def tallies(org_ids: Iterable[int]) -> dict[int, dict[str, dict[str, int]]]:
     """Branch tallies of each organisation: sector → {branches, direct_branches, units}."""
     ids = list(dict.fromkeys(org_ids))
@@ -120,16 +146,17 @@ async def tallies(org_ids: Iterable[int]) -> dict[int, dict[str, dict[str, int]]
     if not ids:
         return result
     conn = connection()
-    rows = await conn.execute_query_dict(
+    _, rows = await conn.execute_query(
         "SELECT org_id, sector, branches, direct_branches, units FROM branch_tally "
         f"WHERE org_id IN ({placeholders(conn, 1, len(ids))})",
         ids,
     )
     for row in rows:
-        result[row["org_id"]][row["sector"]] = {
-            "branches": row["branches"],
-            "direct_branches": row["direct_branches"],
-            "units": row["units"],
+        org_id, sector, branches, direct_branches, units = tuple(row)
+        result[org_id][sector] = {
+            "branches": branches,
+            "direct_branches": direct_branches,
+            "units": units,
         }
     return result
 
@@ -223,7 +250,7 @@ async def progress_rows(
 ) -> list[ProgressRow]:
     """The organisation's own row, then one per child; read from the counts only."""
     orgs = [org, *children]
-    sums = await progress_sums(campaign.id, [o.id for o in orgs if not o.is_branch])
+    sums = await progress_totals(campaign.id, [o.id for o in orgs if not o.is_branch])
     tally = await tallies([o.id for o in orgs if not o.is_branch])
     branch_ids = [o.id for o in orgs if o.is_branch]
     branch_states = (
@@ -242,7 +269,7 @@ async def progress_rows(
             per_sector = {o.sector.value: facts(branch_states.get(o.id)).vector()}
             counts = {o.sector.value: {"branches": 1, "units": 0}}
         else:
-            per_sector = merged(sums[o.id])
+            per_sector = sums[o.id]
             counts = tally[o.id]
         branches = sum(c["branches"] for c in counts.values())
         submitted = total(per_sector, "submitted")

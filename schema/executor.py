@@ -28,12 +28,15 @@ from collections.abc import Awaitable
 from typing import Any
 
 from graphql import (
+    GraphQLBoolean,
     GraphQLError,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
+    GraphQLString,
     located_error,
 )
 from graphql.execution.values import get_argument_values
@@ -43,6 +46,17 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from tortoise.models import Model
 
 Container = dict[str, Any] | list[Any]
+# Built-in scalars whose output is the value itself when it already has the right type
+# (what graphql-core's serialisers return for them, minus their checks).
+_IDENTITY: dict[Any, type] = {GraphQLInt: int, GraphQLString: str, GraphQLBoolean: bool}
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+
+
+def _fits(value: Any) -> bool:
+    """Strings and booleans always do; an Int must be 32-bit (else graphql-core says why)."""
+    return type(value) is not int or _INT_MIN <= value <= _INT_MAX
+
+
 _PLAIN = frozenset({type(None), bool, int, float, str, list, dict, tuple})
 INFO_FREE = "zhengdun_info_free"  # set on resolvers that never look at their info
 
@@ -213,7 +227,11 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
                         )
                     return
                 if not self.is_awaitable(value):
-                    result[response_name] = self.complete_leaf_value(leaf_type, value)
+                    result[response_name] = (
+                        value
+                        if _IDENTITY.get(leaf_type) is type(value) and _fits(value)
+                        else self.complete_leaf_value(leaf_type, value)
+                    )
                     return
             except Exception as error:
                 path = Path(parent_path, response_name, parent_type.name)
