@@ -1,0 +1,97 @@
+"""One read scenario executed in this process, without HTTP: CPU per request, and a profile.
+
+For comparing two versions of the code quickly and for finding where a request's time
+goes (cProfile), on a database the benchmark has filled. It sends each scenario's
+document through the served schema (``schema.build.build_schema``) with the admin of
+each organisation as the viewer, as ``bench.run`` does over HTTP, and checks that no
+response has errors::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhengdun_bench_1m \\
+        .venv/bin/python -m bench.inprocess M3 --depth 0 -n 300 [--profile 30]
+
+The numbers are this process's CPU time, so they include the ORM and asyncpg but not
+PostgreSQL; the machine's speed drifts, so compare versions by alternating runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import time
+
+from bench.scenarios import M1, M3, M4, gid
+from models.account import Account
+from models.organization import Organization
+from schema.build import build_schema
+from zhengdun.clock import Clock
+from zhengdun.config import load_settings
+from zhengdun.context import Context, Viewer
+from zhengdun.db import close_db, init_db
+
+DOCUMENTS = {"M1": (M1, 3), "M3": (M3, 0), "M4": (M4, 4)}
+
+
+async def main(args: argparse.Namespace) -> None:
+    settings = load_settings()
+    await init_db(settings.database_url)
+    try:
+        schema = build_schema(settings)
+        document, default_depth = DOCUMENTS[args.scenario]
+        depth = default_depth if args.depth is None else args.depth
+        orgs = await Organization.filter(depth=depth).order_by("id").limit(args.orgs)
+        admins = {
+            a.username: a for a in await Account.filter(username__in=[f"u{o.id}" for o in orgs])
+        }
+        clock = Clock()
+
+        async def once(org: Organization) -> None:
+            viewer = Viewer(account=admins[f"u{org.id}"], organization=org, session_id=0)
+            context = Context(
+                request=None, settings=settings, clock=clock, viewer=viewer, request_id="inprocess"
+            )
+            result = await schema.execute(
+                document, variable_values={"id": gid("Organization", org.id)}, context_value=context
+            )
+            assert not result.errors, result.errors
+
+        for org in orgs:  # warm-up: caches, prepared statements
+            await once(org)
+        wall, cpu = time.perf_counter(), time.process_time()
+        for i in range(args.n):
+            await once(orgs[i % len(orgs)])
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        print(
+            f"{args.scenario} depth {depth} ({len(orgs)} organisations, {args.n} requests, "
+            f"executor {settings.executor}): wall {wall / args.n * 1000:.1f} ms, "
+            f"CPU {cpu / args.n * 1000:.1f} ms per request"
+        )
+        if args.profile:
+            profile = cProfile.Profile()
+            profile.enable()
+            for i in range(args.n):
+                await once(orgs[i % len(orgs)])
+            profile.disable()
+            pstats.Stats(profile).sort_stats(args.sort).print_stats(args.profile)
+    finally:
+        await close_db()
+
+
+def parse() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("scenario", choices=DOCUMENTS)
+    p.add_argument(
+        "--depth", type=int, help="of the organisations asked about (default: M1 3, M3 0, M4 4)"
+    )
+    p.add_argument("--orgs", type=int, default=20, help="how many organisations, in id order")
+    p.add_argument("-n", type=int, default=100, help="requests measured")
+    p.add_argument(
+        "--profile", type=int, default=0, help="then profile n more, print this many rows"
+    )
+    p.add_argument("--sort", default="tottime")
+    return p.parse_args()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(parse()))
