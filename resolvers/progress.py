@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from models.campaign import Campaign
 from models.organization import Organization, Sector, path_ids
@@ -92,24 +93,32 @@ async def record_quota_met(campaign_id: int, org: Organization) -> None:
 Sums = dict[tuple[str, bool], dict[str, int]]  # (sector, direct) → metric → count
 
 
+async def _summed_deltas(campaign_id: int, ids: list[int], groups: str) -> list[tuple[Any, ...]]:
+    """The deltas of the organisations ``ids`` summed per ``groups`` (org_id first)."""
+    conn = connection()
+    sums = ", ".join(f"SUM({m})" for m in METRICS)
+    _, rows = await conn.execute_query(
+        f"SELECT {groups}, {sums} FROM progress_delta "
+        f"WHERE campaign_id = {placeholders(conn, 1, 1)} "
+        f"AND org_id IN ({placeholders(conn, 2, len(ids))}) GROUP BY {groups}",
+        [campaign_id, *ids],
+    )
+    return [tuple(row) for row in rows]
+
+
+def _metrics(values: Iterable[Any]) -> dict[str, int]:
+    return {m: int(v or 0) for m, v in zip(METRICS, values, strict=True)}
+
+
 async def progress_sums(campaign_id: int, org_ids: Iterable[int]) -> dict[int, Sums]:
     """The summed deltas of each organisation, by sector and direct flag."""
     ids = list(dict.fromkeys(org_ids))
     result: dict[int, Sums] = {i: {} for i in ids}
-    if not ids:
-        return result
-    conn = connection()
-    sums = ", ".join(f"SUM({m}) AS {m}" for m in METRICS)
-    rows = await conn.execute_query_dict(
-        f"SELECT org_id, sector, direct, {sums} FROM progress_delta "
-        f"WHERE campaign_id = {placeholders(conn, 1, 1)} "
-        f"AND org_id IN ({placeholders(conn, 2, len(ids))}) GROUP BY org_id, sector, direct",
-        [campaign_id, *ids],
-    )
-    for row in rows:
-        result[row["org_id"]][(row["sector"], bool(row["direct"]))] = {
-            m: int(row[m] or 0) for m in METRICS
-        }
+    if ids:
+        for org_id, sector, direct, *values in await _summed_deltas(
+            campaign_id, ids, "org_id, sector, direct"
+        ):
+            result[org_id][(sector, bool(direct))] = _metrics(values)
     return result
 
 
@@ -118,24 +127,14 @@ async def progress_totals(
 ) -> dict[int, dict[str, dict[str, int]]]:
     """The summed deltas of each organisation by sector, direct and indirect together.
 
-    What ``merged(progress_sums(...))`` gives, summed by the database: half the rows, and
-    read as plain tuples (the progress rows of a province list 16 sectors per child).
+    What ``merged(progress_sums(...))`` gives, summed by the database: half the rows
+    (the progress rows of a province list 16 sectors per child).
     """
     ids = list(dict.fromkeys(org_ids))
     result: dict[int, dict[str, dict[str, int]]] = {i: {} for i in ids}
-    if not ids:
-        return result
-    conn = connection()
-    sums = ", ".join(f"SUM({m})" for m in METRICS)
-    _, rows = await conn.execute_query(
-        f"SELECT org_id, sector, {sums} FROM progress_delta "
-        f"WHERE campaign_id = {placeholders(conn, 1, 1)} "
-        f"AND org_id IN ({placeholders(conn, 2, len(ids))}) GROUP BY org_id, sector",
-        [campaign_id, *ids],
-    )
-    for row in rows:
-        org_id, sector, *values = tuple(row)
-        result[org_id][sector] = {m: int(v or 0) for m, v in zip(METRICS, values, strict=True)}
+    if ids:
+        for org_id, sector, *values in await _summed_deltas(campaign_id, ids, "org_id, sector"):
+            result[org_id][sector] = _metrics(values)
     return result
 
 

@@ -17,7 +17,8 @@ selection's order.
 
 Null propagation follows the specification: a null (or error) in a non-null position
 nulls the nearest nullable enclosing position, and work queued below a nulled position
-is dropped. Mutations (serial execution) and an abort signal go to graphql-core's own executor; middleware is applied as graphql-core does.
+is dropped. Mutations (serial execution) and an abort signal go to graphql-core's own
+executor; middleware is applied as graphql-core does.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from graphql import (
     GraphQLString,
     located_error,
 )
+from graphql.execution.executor import invalid_return_type_error
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 from graphql.type import GraphQLEnumType, GraphQLScalarType, is_abstract_type
@@ -117,11 +119,11 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.is_awaitable = _values_are_not_awaitable(self.is_awaitable)  # type: ignore[method-assign]
-        self._plans: dict[tuple[str, int], list[tuple[str, FieldPlan | None]]] = {}
+        # Keyed by id(): each plan keeps its field set alive beside it.
+        self._plans: dict[tuple[str, int], tuple[Any, list[tuple[str, FieldPlan | None]]]] = {}
         self._objects: deque[tuple[GraphQLObjectType, Any, Path | None, Any, dict, Slot]] = deque()
         self._awaiting: list[tuple[Awaitable[Any], Any, Any, Path, Container, Any, Slot]] = []
         self._root = Slot(None, None, True, None)
-        self._kept: list[Any] = []
 
     def execute_root_grouped_field_set(  # type: ignore[override]
         self,
@@ -173,20 +175,20 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> Any:
         key = (parent_type.name, id(grouped_field_set))
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = []
-            for response_name, details in grouped_field_set.items():
-                field_def = self.schema.get_field(parent_type, details[0].node.name.value)
-                if field_def is None:
-                    plan.append((response_name, None))
-                    continue
-                resolve = field_def.resolve or self.field_resolver
-                if self.middleware_manager:
-                    resolve = self.middleware_manager.get_field_resolver(resolve)
-                plan.append((response_name, FieldPlan(field_def, resolve, details)))
-            self._plans[key] = plan
-            self._kept.append(grouped_field_set)  # keyed by id(): keep it alive
+        known = self._plans.get(key)
+        if known is not None:
+            return known[1]
+        plan: list[tuple[str, FieldPlan | None]] = []
+        for response_name, details in grouped_field_set.items():
+            field_def = self.schema.get_field(parent_type, details[0].node.name.value)
+            if field_def is None:
+                plan.append((response_name, None))
+                continue
+            resolve = field_def.resolve or self.field_resolver
+            if self.middleware_manager:
+                resolve = self.middleware_manager.get_field_resolver(resolve)
+            plan.append((response_name, FieldPlan(field_def, resolve, details)))
+        self._plans[key] = (grouped_field_set, plan)
         return plan
 
     # -- execution -----------------------------------------------------------------
@@ -221,10 +223,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
                 value = plan.resolve(source, None)
                 if value is None:
                     if non_null:
-                        raise TypeError(
-                            "Cannot return null for non-nullable field"
-                            f" {parent_type.name}.{plan.nodes[0].name.value}."
-                        )
+                        raise _null_in_non_null(parent_type.name, plan.nodes[0].name.value)
                     return
                 if not self.is_awaitable(value):
                     result[response_name] = (
@@ -324,10 +323,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
             return_type = return_type.of_type
             nullable = False
             if value is None:
-                raise TypeError(
-                    "Cannot return null for non-nullable field"
-                    f" {info.parent_type.name}.{info.field_name}."
-                )
+                raise _null_in_non_null(info.parent_type.name, info.field_name)
         elif value is None:
             container[key] = None  # type: ignore[index]
             return
@@ -357,10 +353,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
             if self.is_awaitable(is_type_of):
                 raise GraphQLError("is_type_of must be synchronous", plan.nodes)
             if not is_type_of:
-                raise GraphQLError(
-                    f"Expected value of type '{return_type.name}' but got: {value!r}.",
-                    plan.nodes,
-                )
+                raise invalid_return_type_error(return_type, value, plan.details)
         result: dict[str, Any] = {}
         container[key] = result  # type: ignore[index]
         grouped, _defer_usages, _forbidden = self.collect_subfields(return_type, plan.details)
@@ -411,6 +404,11 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
                 self._field_error(error, item_plan, item_path, completed, index, list_slot)  # type: ignore[arg-type]
                 if list_slot.dead:
                     return
+
+
+def _null_in_non_null(type_name: str, field_name: str) -> TypeError:
+    """graphql-core's error (and message) for a null in a non-null position."""
+    return TypeError(f"Cannot return null for non-nullable field {type_name}.{field_name}.")
 
 
 def _values_are_not_awaitable(is_awaitable: Any) -> Any:
