@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from graphql import GraphQLError
 from strawberry.extensions.field_extension import FieldExtension
@@ -46,11 +46,14 @@ class ViewerRule(BasePermission):
 
     message = "无权进行此操作"
     error_extensions = {"code": FORBIDDEN}
+    # True when ``allows`` reads only the viewer and the source, never ``info`` or
+    # ``kwargs``: schema/fast_fields.py may then call it with ``info=None``.
+    source_only: ClassVar[bool] = False
 
     def has_permission(self, source: Any, info: Info[Context, Any], **kwargs: Any) -> bool:
         return self.allows(require_viewer(info), source, info, kwargs)
 
     def allows(
-        self, viewer: Viewer, source: Any, info: Info[Context, Any], kwargs: dict[str, Any]
+        self, viewer: Viewer, source: Any, info: Info[Context, Any] | None, kwargs: dict[str, Any]
     ) -> bool:
         raise NotImplementedError

@@ -38,6 +38,7 @@ class CanSeeOrganization(ViewerRule):
     """The organisation (the field's source) is the viewer's own or below it."""
 
     message = "无权查看该组织"
+    source_only = True
 
     def allows(self, viewer: Viewer, source: Any, info: Any, kwargs: Any) -> bool:
         return sees(viewer.organization, source)
@@ -47,6 +48,7 @@ class CanSeeBreadcrumb(ViewerRule):
     """Id, name and type: also of the viewer's ancestors (for the breadcrumb)."""
 
     message = "无权查看该组织"
+    source_only = True
 
     def allows(self, viewer: Viewer, source: Any, info: Any, kwargs: Any) -> bool:
         return sees_breadcrumb(viewer.organization, source)
@@ -133,6 +135,7 @@ class IsRootAdmin(ViewerRule):
     """An admin of the root organisation (团中央)."""
 
     message = "只有团中央管理员可以进行此操作"
+    source_only = True
 
     def allows(self, viewer: Viewer, source: Any, info: Any, kwargs: Any) -> bool:
         return viewer.organization.parent_id is None

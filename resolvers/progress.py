@@ -161,6 +161,7 @@ async def tallies(org_ids: Iterable[int]) -> dict[int, dict[str, dict[str, int]]
 
 
 GROUP = "campaign_id, org_id, sector, direct"
+SECTORS = [s.value for s in Sector]
 
 
 async def fold_deltas(limit: int = 20000) -> int:
@@ -287,11 +288,11 @@ async def progress_rows(
                 ),
                 by_sector=[
                     SectorCount(
-                        sector=s.value,
-                        total_branches=counts.get(s.value, {}).get("branches", 0),
-                        key_branches=per_sector.get(s.value, {}).get("key", 0),
+                        sector=s,
+                        total_branches=counts.get(s, {}).get("branches", 0),
+                        key_branches=per_sector.get(s, {}).get("key", 0),
                     )
-                    for s in Sector
+                    for s in SECTORS
                 ],
             )
         )

@@ -15,6 +15,13 @@ when nothing synchronous is left it awaits all queued awaitables with one ``gath
 results. Results are written in place into the response's dicts and lists, in the
 selection's order.
 
+Scalar and enum fields whose resolver has a ``direct(source, context)`` entry
+(schema/fast_fields.py: the same permission rules and resolver, no info) are called
+that way. An object whose selected fields are all such leaves (a row of figures, a
+list of ``{ sector totalBranches }``) is completed in one loop, without a position
+per field; if anything in it fails or is null where it may not be, it is completed
+again field by field, which reports the error where graphql-core would.
+
 Null propagation follows the specification: a null (or error) in a non-null position
 nulls the nearest nullable enclosing position, and work queued below a nulled position
 is dropped. Mutations (serial execution) and an abort signal go to graphql-core's own
@@ -43,7 +50,12 @@ from graphql import (
 from graphql.execution.executor import invalid_return_type_error
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
-from graphql.type import GraphQLEnumType, GraphQLScalarType, is_abstract_type
+from graphql.type import (
+    GraphQLEnumType,
+    GraphQLScalarType,
+    TypeNameMetaFieldDef,
+    is_abstract_type,
+)
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from tortoise.models import Model
 
@@ -60,7 +72,9 @@ def _fits(value: Any) -> bool:
 
 
 _PLAIN = frozenset({type(None), bool, int, float, str, list, dict, tuple})
-INFO_FREE = "zhengdun_info_free"  # set on resolvers that never look at their info
+# A resolver may carry ``direct(source, context)``: the same answer without an info
+# (schema/fast_fields.py). The executor calls it for scalar and enum fields.
+DIRECT = "zhengdun_direct"
 
 
 class Slot:
@@ -91,26 +105,43 @@ class FieldPlan:
 
     __slots__ = ("field_def", "resolve", "return_type", "nodes", "details", "has_args", "leaf")
 
-    def __init__(self, field_def: Any, resolve: Any, details: Any) -> None:
+    def __init__(self, field_def: Any, resolve: Any, details: Any, direct: Any) -> None:
         self.field_def = field_def
         self.resolve = resolve
         self.return_type = field_def.type
         self.details = details
         self.nodes = [d.node for d in details]
         self.has_args = bool(field_def.args or details[0].node.arguments)
-        # A scalar or enum from a resolver that ignores its info (INFO_FREE): no info,
-        # no path unless it fails.
+        # A scalar or enum with a direct resolver: no info, no path unless it fails.
         leaf_type = self.return_type
         non_null = isinstance(leaf_type, GraphQLNonNull)
         if non_null:
             leaf_type = leaf_type.of_type
-        self.leaf: tuple[Any, bool] | None = (
-            (leaf_type, non_null)
-            if getattr(resolve, INFO_FREE, False)
+        self.leaf: Leaf | None = (
+            (direct, leaf_type, non_null, _IDENTITY.get(leaf_type))
+            if direct is not None
             and not self.has_args
             and isinstance(leaf_type, (GraphQLScalarType, GraphQLEnumType))
             else None
         )
+
+
+Leaf = tuple[Any, Any, bool, type | None]  # direct resolver, type, non-null, identity type
+
+
+class TypePlan:
+    """The plans of an object type's selected fields, in response order.
+
+    ``flat`` is set when every field is a leaf with a direct resolver: such an object
+    (a row of figures, a list item) is completed in one loop, without positions.
+    """
+
+    __slots__ = ("fields", "flat")
+
+    def __init__(self, fields: list[tuple[str, FieldPlan | None]]) -> None:
+        self.fields = fields
+        leaves = [(name, plan.leaf) for name, plan in fields if plan is not None and plan.leaf]
+        self.flat = tuple(leaves) if leaves and len(leaves) == len(fields) else None
 
 
 class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -120,8 +151,10 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         self.is_awaitable = _values_are_not_awaitable(self.is_awaitable)  # type: ignore[method-assign]
         # Keyed by id(): each plan keeps its field set alive beside it.
-        self._plans: dict[tuple[str, int], tuple[Any, list[tuple[str, FieldPlan | None]]]] = {}
-        self._objects: deque[tuple[GraphQLObjectType, Any, Path | None, Any, dict, Slot]] = deque()
+        self._plans: dict[tuple[str, int], tuple[Any, TypePlan]] = {}
+        self._objects: deque[tuple[GraphQLObjectType, Any, Path | None, TypePlan, dict, Slot]] = (
+            deque()
+        )
         self._awaiting: list[tuple[Awaitable[Any], Any, Any, Path, Container, Any, Slot]] = []
         self._root = Slot(None, None, True, None)
 
@@ -173,21 +206,27 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
 
     # -- planning ------------------------------------------------------------------
 
-    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> Any:
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> TypePlan:
         key = (parent_type.name, id(grouped_field_set))
         known = self._plans.get(key)
         if known is not None:
             return known[1]
-        plan: list[tuple[str, FieldPlan | None]] = []
+        fields: list[tuple[str, FieldPlan | None]] = []
         for response_name, details in grouped_field_set.items():
             field_def = self.schema.get_field(parent_type, details[0].node.name.value)
             if field_def is None:
-                plan.append((response_name, None))
+                fields.append((response_name, None))
                 continue
             resolve = field_def.resolve or self.field_resolver
+            direct = getattr(resolve, DIRECT, None)
+            if field_def is TypeNameMetaFieldDef:
+                direct = _constant(parent_type.name)
             if self.middleware_manager:
-                resolve = self.middleware_manager.get_field_resolver(resolve)
-            plan.append((response_name, FieldPlan(field_def, resolve, details)))
+                wrapped = self.middleware_manager.get_field_resolver(resolve)
+                if wrapped is not resolve:  # middleware sees every call: no shortcut
+                    resolve, direct = wrapped, None
+            fields.append((response_name, FieldPlan(field_def, resolve, details, direct)))
+        plan = TypePlan(fields)
         self._plans[key] = (grouped_field_set, plan)
         return plan
 
@@ -199,7 +238,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
             parent_type, source, path, plan, result, slot = objects.popleft()
             if slot.is_dead():
                 continue
-            for response_name, field in plan:
+            for response_name, field in plan.fields:
                 if field is None:
                     continue
                 result[response_name] = None
@@ -218,9 +257,9 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         slot: Slot,
     ) -> None:
         if plan.leaf is not None:
-            leaf_type, non_null = plan.leaf
+            direct, leaf_type, non_null, identity = plan.leaf
             try:
-                value = plan.resolve(source, None)
+                value = direct(source, self.context_value)
                 if value is None:
                     if non_null:
                         raise _null_in_non_null(parent_type.name, plan.nodes[0].name.value)
@@ -228,7 +267,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
                 if not self.is_awaitable(value):
                     result[response_name] = (
                         value
-                        if _IDENTITY.get(leaf_type) is type(value) and _fits(value)
+                        if identity is type(value) and _fits(value)
                         else self.complete_leaf_value(leaf_type, value)
                     )
                     return
@@ -354,19 +393,44 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
                 raise GraphQLError("is_type_of must be synchronous", plan.nodes)
             if not is_type_of:
                 raise invalid_return_type_error(return_type, value, plan.details)
+        grouped, _defer_usages, _forbidden = self.collect_subfields(return_type, plan.details)
+        type_plan = self._plan(return_type, grouped)
+        if type_plan.flat is not None:
+            flat = self._flat(type_plan.flat, value)
+            if flat is not None:
+                container[key] = flat  # type: ignore[index]
+                return
         result: dict[str, Any] = {}
         container[key] = result  # type: ignore[index]
-        grouped, _defer_usages, _forbidden = self.collect_subfields(return_type, plan.details)
         self._objects.append(
-            (
-                return_type,
-                value,
-                path,
-                self._plan(return_type, grouped),
-                result,
-                Slot(container, key, nullable, slot),
-            )
+            (return_type, value, path, type_plan, result, Slot(container, key, nullable, slot))
         )
+
+    def _flat(self, leaves: tuple[tuple[str, Leaf], ...], source: Any) -> dict[str, Any] | None:
+        """An object of leaves completed at once; None if one of them needs the full path.
+
+        Direct resolvers have no side effects, so on None the object is completed again
+        field by field, and whatever went wrong is reported there, with its path.
+        """
+        result: dict[str, Any] = {}
+        context = self.context_value
+        try:
+            for name, (direct, leaf_type, non_null, identity) in leaves:
+                value = direct(source, context)
+                if type(value) is identity and _fits(value):
+                    result[name] = value
+                elif value is None:
+                    if non_null:
+                        return None
+                    result[name] = None
+                elif self.is_awaitable(value):
+                    _discard(value)
+                    return None
+                else:
+                    result[name] = self.complete_leaf_value(leaf_type, value)
+        except Exception:
+            return None
+        return result
 
     def _complete_list(
         self,
@@ -391,7 +455,22 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         list_slot = Slot(container, key, nullable, slot)
         item_type = return_type.of_type
         item_plan = _ItemPlan(plan, item_type)
+        object_type = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        flat = None
+        if isinstance(object_type, GraphQLObjectType):
+            grouped, _defer_usages, _forbidden = self.collect_subfields(object_type, plan.details)
+            flat = self._plan(object_type, grouped).flat
+            is_type_of = object_type.is_type_of
         for index, item in enumerate(items):
+            if (
+                flat is not None
+                and item is not None
+                and (is_type_of is None or is_type_of(item, info) is True)
+            ):
+                done = self._flat(flat, item)
+                if done is not None:
+                    completed[index] = done
+                    continue
             item_path = path.add_key(index, None)
             if self.is_awaitable(item):
                 self._awaiting.append(
@@ -409,6 +488,16 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
 def _null_in_non_null(type_name: str, field_name: str) -> TypeError:
     """graphql-core's error (and message) for a null in a non-null position."""
     return TypeError(f"Cannot return null for non-nullable field {type_name}.{field_name}.")
+
+
+def _constant(value: Any) -> Any:
+    return lambda source, context: value
+
+
+def _discard(awaitable: Any) -> None:
+    close = getattr(awaitable, "close", None)
+    if close is not None:
+        close()  # no "never awaited" warning for a coroutine completed again below
 
 
 def _values_are_not_awaitable(is_awaitable: Any) -> Any:

@@ -15,13 +15,19 @@ resolver with its reserved parameters (``self``/``root``/``parent``/``info``) bo
 strawberry binds them. Fields with input objects, enums or lists among their
 arguments, async resolvers, async permissions or other extensions keep strawberry's
 chain.
+
+A field without arguments whose resolver takes no info, guarded only by rules that
+decide from the viewer and the source (``ViewerRule.source_only``), also gets a
+``direct(source, context)`` entry: the same rules' ``allows`` and the same resolver,
+without an info. The level executor (schema/executor.py) calls it for scalar and enum
+fields, which are most of a big response's fields.
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLObjectType, GraphQLResolveInfo
@@ -32,7 +38,8 @@ from strawberry.types.arguments import _is_leaf_type
 from strawberry.types.base import StrawberryOptional
 from strawberry.types.field import StrawberryField
 
-from schema.executor import INFO_FREE
+from permissions.base import ViewerRule, unauthenticated
+from schema.executor import DIRECT
 
 Resolver = Callable[..., Any]
 
@@ -108,12 +115,13 @@ def _direct(
                 kwargs[info_name] = info
             return resolver(source, **kwargs) if wants_self else resolver(**kwargs)
 
-    if not checks and not names and (resolver is None or resolver.info_parameter is None):
+    needs_info = bool(names) or (resolver is not None and resolver.info_parameter is not None)
+    if not needs_info and not checks:
 
         def resolve_plain(source: Any, raw_info: GraphQLResolveInfo) -> Any:
             return call(source, None, {})
 
-        setattr(resolve_plain, INFO_FREE, True)  # the level executor may pass no info
+        setattr(resolve_plain, DIRECT, lambda source, context: call(source, None, {}))
         return resolve_plain
 
     def resolve(source: Any, raw_info: GraphQLResolveInfo, **arguments: Any) -> Any:
@@ -127,4 +135,29 @@ def _direct(
                 return extension._on_unauthorized(permission)
         return call(source, info, kwargs)
 
+    if needs_info or not all(_source_only(permission) for _, permission in checks):
+        return resolve
+
+    rules = [(extension, cast(ViewerRule, permission)) for extension, permission in checks]
+
+    def direct(source: Any, context: Any) -> Any:
+        """The same checks and resolver with the context instead of an info."""
+        viewer = context.viewer
+        for extension, rule in rules:
+            if viewer is None:
+                raise unauthenticated()  # as ViewerRule.has_permission does
+            if rule.allows(viewer, source, None, {}) is not True:
+                return extension._on_unauthorized(rule)
+        return call(source, None, {})
+
+    setattr(resolve, DIRECT, direct)
     return resolve
+
+
+def _source_only(permission: Any) -> bool:
+    """A rule decided by ``allows(viewer, source)`` alone, as ViewerRule decides it."""
+    return (
+        isinstance(permission, ViewerRule)
+        and permission.source_only
+        and type(permission).has_permission is ViewerRule.has_permission
+    )

@@ -18,12 +18,14 @@ from typing import Any
 
 import httpx
 import pytest
+import strawberry
 from graphql import get_introspection_query
 
 from models.organization import OrgType, Sector
+from permissions import CanSeeOrganization, allow
 from schema import fast_fields
 from schema.build import build_schema
-from schema.executor import LevelExecutor
+from schema.executor import DIRECT, LevelExecutor
 from tests.api import Api, admin, build_tree, campaign, gid, org
 from tests.test_views import submit_and_review
 from zhengdun.app import create_app
@@ -39,7 +41,8 @@ fragment O on Organization { id name type sector depth branchCount }"""
 ALIASED = """query($id: ID!, $yes: Boolean!) { a: organization(id: $id) { n: name
   kids: children(first: 1) { edges { node { name } } } skipped: sector @skip(if: $yes)
   kept: sector @include(if: $yes) } b: organization(id: $id) { id } }"""
-BREADCRUMB = """query($id: ID!) { organization(id: $id) { name ancestors { id name type } } }"""
+BREADCRUMB = """query($id: ID!) { organization(id: $id) { name
+  ancestors { __typename id name type } } }"""
 ANCESTOR_SECTOR = """query($id: ID!) { organization(id: $id) { name
   ancestors { name sector } parent { name depth } } }"""
 NODE = """query($id: ID!) { node(id: $id) { id __typename ... on Organization { name
@@ -47,7 +50,7 @@ NODE = """query($id: ID!) { node(id: $id) { id __typename ... on Organization { 
 ROOTS = "{ campaigns { year status } currentCampaign { year status } }"
 VIEWS = """query($id: ID!) { organization(id: $id) {
   progress { rows { organization { name } totalBranches submittedBranches keyBranches
-    bySector { sector totalBranches } } }
+    bySector { __typename sector totalBranches } } }
   bottomSelection { totalBranches requiredCount keyCount satisfied
     ranking { branch { name } status latestPoorCount } }
   subordinateBranches(first: 4) { totalCount edges { node { branch { name } status
@@ -100,6 +103,44 @@ def test_the_served_schema_runs_level_by_level(settings: Settings) -> None:
     assert {"Organization.sector", "Organization.rectification", "Organization.name"} <= set(direct)
     with pytest.raises(ValueError, match="ZHENGDUN_EXECUTOR"):
         build_schema(Settings(database_url=settings.database_url, executor="fast"))
+
+
+class Stricter(CanSeeOrganization):
+    """A subclass deciding in ``has_permission`` itself: ``allows`` alone would be wrong."""
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return False
+
+
+@strawberry.type
+class Thing:
+    seen: str = strawberry.field(extensions=allow(CanSeeOrganization()))
+    stricter: str = strawberry.field(extensions=allow(Stricter()))
+
+
+@strawberry.type(name="Query")
+class SmallQuery:
+    thing: Thing
+
+
+def direct_entry(schema: strawberry.Schema, type_name: str, field: str) -> Any:
+    resolve = schema._schema.type_map[type_name].fields[field].resolve  # type: ignore[union-attr]
+    return getattr(resolve, DIRECT, None)
+
+
+def test_direct_entries_only_where_nothing_reads_the_info(settings: Settings) -> None:
+    schema = build_schema(settings)
+    # No arguments, guarded by rules that decide from the viewer and the source alone.
+    for name in ("id", "name", "type", "sector", "depth", "branchCount"):
+        assert direct_entry(schema, "Organization", name) is not None, name
+    assert direct_entry(schema, "SectorCount", "totalBranches") is not None
+    # Arguments (campaignId), or a resolver that takes the info: strawberry's path.
+    assert direct_entry(schema, "Organization", "rectification") is None
+
+    small = strawberry.Schema(SmallQuery)
+    assert set(fast_fields.install(small)) == {"Thing.seen", "Thing.stricter", "Query.thing"}
+    assert direct_entry(small, "Thing", "seen") is not None
+    assert direct_entry(small, "Thing", "stricter") is None
 
 
 async def test_same_answers_with_states_errors_and_null_propagation(
