@@ -91,12 +91,13 @@ async def record_quota_met(campaign_id: int, org: Organization) -> None:
 
 
 Sums = dict[tuple[str, bool], dict[str, int]]  # (sector, direct) → metric → count
+Vectors = dict[str, tuple[int, ...]]  # sector → counts in METRICS order
 
 
 async def _summed_deltas(campaign_id: int, ids: list[int], groups: str) -> list[tuple[Any, ...]]:
     """The deltas of the organisations ``ids`` summed per ``groups`` (org_id first)."""
     conn = connection()
-    sums = ", ".join(f"SUM({m})" for m in METRICS)
+    sums = ", ".join(f"COALESCE(SUM({m}), 0)" for m in METRICS)
     _, rows = await conn.execute_query(
         f"SELECT {groups}, {sums} FROM progress_delta "
         f"WHERE campaign_id = {placeholders(conn, 1, 1)} "
@@ -122,19 +123,18 @@ async def progress_sums(campaign_id: int, org_ids: Iterable[int]) -> dict[int, S
     return result
 
 
-async def progress_totals(
-    campaign_id: int, org_ids: Iterable[int]
-) -> dict[int, dict[str, dict[str, int]]]:
+async def progress_totals(campaign_id: int, org_ids: Iterable[int]) -> dict[int, Vectors]:
     """The summed deltas of each organisation by sector, direct and indirect together.
 
-    What ``merged(progress_sums(...))`` gives, summed by the database: half the rows
-    (the progress rows of a province list 16 sectors per child).
+    What ``merged(progress_sums(...))`` gives, summed by the database (half the rows:
+    the progress rows of a province list 16 sectors per child), as one tuple of counts
+    per sector, in ``METRICS`` order.
     """
     ids = list(dict.fromkeys(org_ids))
-    result: dict[int, dict[str, dict[str, int]]] = {i: {} for i in ids}
+    result: dict[int, Vectors] = {i: {} for i in ids}
     if ids:
         for org_id, sector, *values in await _summed_deltas(campaign_id, ids, "org_id, sector"):
-            result[org_id][sector] = _metrics(values)
+            result[org_id][sector] = tuple(values)
     return result
 
 
@@ -162,6 +162,17 @@ async def tallies(org_ids: Iterable[int]) -> dict[int, dict[str, dict[str, int]]
 
 GROUP = "campaign_id, org_id, sector, direct"
 SECTORS = [s.value for s in Sector]
+_ZEROS = [0] * len(METRICS)
+_SUBMITTED, _KEY, _SELECTED, _QUOTA_MET, _RECTIFIED = (
+    METRICS.index(m)
+    for m in (
+        "submitted",
+        "key",
+        "selected",
+        "quota_met",
+        STATUS_COLUMNS[RectificationStatus.RECTIFIED],
+    )
+)
 
 
 async def fold_deltas(limit: int = 20000) -> int:
@@ -266,31 +277,31 @@ async def progress_rows(
     rows = []
     for o in orgs:
         if o.is_branch:  # a branch is its own subtree
-            per_sector = {o.sector.value: facts(branch_states.get(o.id)).vector()}
+            vector = facts(branch_states.get(o.id)).vector()
+            per_sector = {o.sector.value: tuple(vector[m] for m in METRICS)}
             counts = {o.sector.value: {"branches": 1, "units": 0}}
         else:
             per_sector = sums[o.id]
             counts = tally[o.id]
+        totals = [sum(column) for column in zip(*per_sector.values(), strict=True)] or _ZEROS
         branches = sum(c["branches"] for c in counts.values())
-        submitted = total(per_sector, "submitted")
+        submitted = totals[_SUBMITTED]
         units = sum(c["units"] for c in counts.values())
         rows.append(
             ProgressRow(
                 organization=o,
                 total_branches=branches,
                 submitted_branches=submitted,
-                key_branches=total(per_sector, "key"),
-                rectified_branches=total(per_sector, STATUS_COLUMNS[RectificationStatus.RECTIFIED]),
-                selected_branches=total(per_sector, "selected"),
+                key_branches=totals[_KEY],
+                rectified_branches=totals[_RECTIFIED],
+                selected_branches=totals[_SELECTED],
                 overdue_branches=branches - submitted if after_self_check else 0,
-                overdue_quota_organizations=(
-                    units - total(per_sector, "quota_met") if after_review else 0
-                ),
+                overdue_quota_organizations=units - totals[_QUOTA_MET] if after_review else 0,
                 by_sector=[
                     SectorCount(
                         sector=s,
-                        total_branches=counts.get(s, {}).get("branches", 0),
-                        key_branches=per_sector.get(s, {}).get("key", 0),
+                        total_branches=counts[s]["branches"] if s in counts else 0,
+                        key_branches=per_sector[s][_KEY] if s in per_sector else 0,
                     )
                     for s in SECTORS
                 ],

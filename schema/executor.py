@@ -71,6 +71,7 @@ def _fits(value: Any) -> bool:
     return type(value) is not int or _INT_MIN <= value <= _INT_MAX
 
 
+_UNSET = object()
 _PLAIN = frozenset({type(None), bool, int, float, str, list, dict, tuple})
 # A resolver may carry ``direct(source, context)``: the same answer without an info
 # (schema/fast_fields.py). The executor calls it for scalar and enum fields.
@@ -157,6 +158,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         )
         self._awaiting: list[tuple[Awaitable[Any], Any, Any, Path, Container, Any, Slot]] = []
         self._root = Slot(None, None, True, None)
+        self._enum_names: dict[tuple[str, type, Any], Any] = {}
 
     def execute_root_grouped_field_set(  # type: ignore[override]
         self,
@@ -268,7 +270,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
                     result[response_name] = (
                         value
                         if identity is type(value) and _fits(value)
-                        else self.complete_leaf_value(leaf_type, value)
+                        else self._leaf_value(leaf_type, value)
                     )
                     return
             except Exception as error:
@@ -406,6 +408,19 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
             (return_type, value, path, type_plan, result, Slot(container, key, nullable, slot))
         )
 
+    def _leaf_value(self, leaf_type: Any, value: Any) -> Any:
+        """``complete_leaf_value``, remembered per enum value for the request."""
+        if not isinstance(leaf_type, GraphQLEnumType):
+            return self.complete_leaf_value(leaf_type, value)
+        try:
+            key = (leaf_type.name, type(value), value)
+            known = self._enum_names.get(key, _UNSET)
+        except TypeError:  # unhashable: graphql-core says what is wrong with it
+            return self.complete_leaf_value(leaf_type, value)
+        if known is _UNSET:
+            known = self._enum_names[key] = self.complete_leaf_value(leaf_type, value)
+        return known
+
     def _flat(self, leaves: tuple[tuple[str, Leaf], ...], source: Any) -> dict[str, Any] | None:
         """An object of leaves completed at once; None if one of them needs the full path.
 
@@ -427,7 +442,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
                     _discard(value)
                     return None
                 else:
-                    result[name] = self.complete_leaf_value(leaf_type, value)
+                    result[name] = self._leaf_value(leaf_type, value)
         except Exception:
             return None
         return result
