@@ -108,12 +108,16 @@ def _direct(
         ]
         info_name = resolver.info_parameter.name if resolver.info_parameter else None
 
+        function = resolver.wrapped_func  # what StrawberryResolver.__call__ calls
+        if not callable(function):
+            raise TypeError(f"{field.python_name}: uncallable resolver")
+
         def call(source: Any, info: Any, kwargs: dict[str, Any]) -> Any:
             for name in source_names:
                 kwargs[name] = source
             if info_name is not None:
                 kwargs[info_name] = info
-            return resolver(source, **kwargs) if wants_self else resolver(**kwargs)
+            return function(source, **kwargs) if wants_self else function(**kwargs)
 
     needs_info = bool(names) or (resolver is not None and resolver.info_parameter is not None)
     if not needs_info and not checks:
@@ -121,7 +125,12 @@ def _direct(
         def resolve_plain(source: Any, raw_info: GraphQLResolveInfo) -> Any:
             return call(source, None, {})
 
-        setattr(resolve_plain, DIRECT, lambda source, context: call(source, None, {}))
+        if resolver is None:
+            setattr(
+                resolve_plain, DIRECT, lambda source, context: default_resolver(source, python_name)
+            )
+        else:
+            setattr(resolve_plain, DIRECT, lambda source, context: call(source, None, {}))
         return resolve_plain
 
     def resolve(source: Any, raw_info: GraphQLResolveInfo, **arguments: Any) -> Any:
