@@ -76,6 +76,8 @@ _PLAIN = frozenset({type(None), bool, int, float, str, list, dict, tuple})
 # A resolver may carry ``direct(source, context)``: the same answer without an info
 # (schema/fast_fields.py). The executor calls it for scalar and enum fields.
 DIRECT = "zhengdun_direct"
+# Set beside DIRECT when the direct resolver only reads this attribute of its source.
+ATTRIBUTE = "zhengdun_attribute"
 
 
 class Slot:
@@ -106,7 +108,9 @@ class FieldPlan:
 
     __slots__ = ("field_def", "resolve", "return_type", "nodes", "details", "has_args", "leaf")
 
-    def __init__(self, field_def: Any, resolve: Any, details: Any, direct: Any) -> None:
+    def __init__(
+        self, field_def: Any, resolve: Any, details: Any, direct: Any, attribute: str | None
+    ) -> None:
         self.field_def = field_def
         self.resolve = resolve
         self.return_type = field_def.type
@@ -119,7 +123,7 @@ class FieldPlan:
         if non_null:
             leaf_type = leaf_type.of_type
         self.leaf: Leaf | None = (
-            (direct, leaf_type, non_null, _IDENTITY.get(leaf_type))
+            (direct, leaf_type, non_null, _IDENTITY.get(leaf_type), attribute)
             if direct is not None
             and not self.has_args
             and isinstance(leaf_type, (GraphQLScalarType, GraphQLEnumType))
@@ -127,7 +131,8 @@ class FieldPlan:
         )
 
 
-Leaf = tuple[Any, Any, bool, type | None]  # direct resolver, type, non-null, identity type
+# Direct resolver, type, non-null, identity type, attribute read (if that is all it does).
+Leaf = tuple[Any, Any, bool, type | None, str | None]
 
 
 class TypePlan:
@@ -141,7 +146,7 @@ class TypePlan:
 
     def __init__(self, fields: list[tuple[str, FieldPlan | None]]) -> None:
         self.fields = fields
-        leaves = [(name, plan.leaf) for name, plan in fields if plan is not None and plan.leaf]
+        leaves = [(name, *plan.leaf) for name, plan in fields if plan is not None and plan.leaf]
         self.flat = tuple(leaves) if leaves and len(leaves) == len(fields) else None
 
 
@@ -221,16 +226,18 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
                 continue
             resolve = field_def.resolve or self.field_resolver
             direct = getattr(resolve, DIRECT, None)
+            attribute = getattr(resolve, ATTRIBUTE, None)
             if field_def is TypeNameMetaFieldDef:
                 direct = _constant(parent_type.name)
             if self.middleware_manager:
                 wrapped = self.middleware_manager.get_field_resolver(resolve)
                 if wrapped is not resolve:  # middleware sees every call: no shortcut
-                    resolve, direct = wrapped, None
-            fields.append((response_name, FieldPlan(field_def, resolve, details, direct)))
-        plan = TypePlan(fields)
-        self._plans[key] = (grouped_field_set, plan)
-        return plan
+                    resolve, direct, attribute = wrapped, None, None
+            plan = FieldPlan(field_def, resolve, details, direct, attribute)
+            fields.append((response_name, plan))
+        type_plan = TypePlan(fields)
+        self._plans[key] = (grouped_field_set, type_plan)
+        return type_plan
 
     # -- execution -----------------------------------------------------------------
 
@@ -259,7 +266,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         slot: Slot,
     ) -> None:
         if plan.leaf is not None:
-            direct, leaf_type, non_null, identity = plan.leaf
+            direct, leaf_type, non_null, identity, _attribute = plan.leaf
             try:
                 value = direct(source, self.context_value)
                 if value is None:
@@ -421,7 +428,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
             known = self._enum_names[key] = self.complete_leaf_value(leaf_type, value)
         return known
 
-    def _flat(self, leaves: tuple[tuple[str, Leaf], ...], source: Any) -> dict[str, Any] | None:
+    def _flat(self, leaves: tuple[tuple[Any, ...], ...], source: Any) -> dict[str, Any] | None:
         """An object of leaves completed at once; None if one of them needs the full path.
 
         Direct resolvers have no side effects, so on None the object is completed again
@@ -430,9 +437,11 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         result: dict[str, Any] = {}
         context = self.context_value
         try:
-            for name, (direct, leaf_type, non_null, identity) in leaves:
-                value = direct(source, context)
-                if type(value) is identity and _fits(value):
+            for name, direct, leaf_type, non_null, identity, attribute in leaves:
+                value = direct(source, context) if attribute is None else getattr(source, attribute)
+                if type(value) is identity and (
+                    identity is not int or _INT_MIN <= value <= _INT_MAX
+                ):
                     result[name] = value
                 elif value is None:
                     if non_null:

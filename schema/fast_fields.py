@@ -39,7 +39,7 @@ from strawberry.types.base import StrawberryOptional
 from strawberry.types.field import StrawberryField
 
 from permissions.base import ViewerRule, unauthenticated
-from schema.executor import DIRECT
+from schema.executor import ATTRIBUTE, DIRECT
 
 Resolver = Callable[..., Any]
 
@@ -129,6 +129,8 @@ def _direct(
             setattr(
                 resolve_plain, DIRECT, lambda source, context: default_resolver(source, python_name)
             )
+            if default_resolver is getattr:
+                setattr(resolve_plain, ATTRIBUTE, python_name)
         else:
             setattr(resolve_plain, DIRECT, lambda source, context: call(source, None, {}))
         return resolve_plain
