@@ -255,7 +255,12 @@ class Writer:
 
 
 async def finish(conn: BaseDBAsyncClient) -> None:
-    """Moves every sequence past the ids loaded, so the API can insert; refreshes stats."""
+    """Moves every sequence past the ids loaded, so the API can insert; vacuums.
+
+    ``VACUUM (ANALYZE)`` as after any bulk load: statistics for the planner, and the
+    visibility map and hint bits set once here rather than by the first readers (whose
+    reads would otherwise write, and be slower than every later one).
+    """
     if not is_postgres(conn):
         return  # SQLite gives max(rowid) + 1 by itself
     for table in ID_TABLES:
@@ -263,4 +268,4 @@ async def finish(conn: BaseDBAsyncClient) -> None:
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
             f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
         )
-    await conn.execute_script(f"ANALYZE {', '.join(ID_TABLES)}")
+    await conn.execute_script(f"VACUUM (ANALYZE) {', '.join(ID_TABLES)}")
