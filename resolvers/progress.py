@@ -7,6 +7,7 @@ of the organisations shown; ``fold_deltas`` compacts them.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -256,21 +257,25 @@ class ProgressRow:
     by_sector: list[SectorCount]
 
 
+async def _states(campaign_id: int, branch_ids: list[int]) -> dict[int, BranchState]:
+    if not branch_ids:  # the root and most counties have no branch among their children
+        return {}
+    rows = await BranchState.filter(campaign_id=campaign_id, branch_id__in=branch_ids)
+    return {row.branch_id: row for row in rows}
+
+
 async def progress_rows(
     org: Organization, campaign: Campaign, today: date, children: list[Organization]
 ) -> list[ProgressRow]:
     """The organisation's own row, then one per child; read from the counts only."""
     orgs = [org, *children]
-    sums = await progress_totals(campaign.id, [o.id for o in orgs if not o.is_branch])
-    tally = await tallies([o.id for o in orgs if not o.is_branch])
-    branch_ids = [o.id for o in orgs if o.is_branch]
-    branch_states = (
-        {
-            row.branch_id: row
-            for row in await BranchState.filter(campaign_id=campaign.id, branch_id__in=branch_ids)
-        }
-        if branch_ids  # the root and most counties have no branch among their children
-        else {}
+    unit_ids = [o.id for o in orgs if not o.is_branch]
+    # Three reads on pool connections at once (this runs for a query, outside any
+    # transaction): a big answer's sums and tallies take the database longest.
+    sums, tally, branch_states = await asyncio.gather(
+        progress_totals(campaign.id, unit_ids),
+        tallies(unit_ids),
+        _states(campaign.id, [o.id for o in orgs if o.is_branch]),
     )
     after_self_check = today > campaign.self_check_deadline
     after_review = today > campaign.review_deadline
