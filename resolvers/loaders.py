@@ -21,6 +21,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 ChildrenKey = tuple[int, int, str | None]  # (parent id, page size, after path)
+PageKey = tuple[int, tuple[int, ...]]  # (campaign id, the branch ids of one page)
 
 
 def _loader(load: Callable[[list[Any]], Any]) -> DataLoader[Any, Any]:
@@ -171,3 +172,16 @@ class WorkflowLoaders:
         self.self_checks: DataLoader[tuple[int, int], list[SelfCheck]] = _loader(_self_checks_of)
         self.self_check: DataLoader[int, SelfCheck | None] = _loader(_self_checks_by_id)
         self.review: DataLoader[int, Review | None] = _loader(_reviews_of)
+        self.page_states: DataLoader[PageKey, None] = _loader(self._page_states)
+
+    async def _page_states(self, keys: list[PageKey]) -> list[None]:
+        """The states of whole pages of branches, put into ``state`` (not returned).
+
+        Pages listed on one level come in one batch and are read in one query per
+        campaign, as ``state.load_many`` would, with one future per page instead of one
+        per branch (a county's page holds hundreds).
+        """
+        wanted = [(campaign_id, b) for campaign_id, ids in keys for b in ids]
+        found = await _states(wanted)
+        self.state.prime_many(dict(zip(wanted, found, strict=True)))
+        return [None] * len(keys)

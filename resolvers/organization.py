@@ -76,7 +76,7 @@ async def children_page(
 
         campaign = await current_campaign(info)
         if campaign is not None:
-            await loaders.workflow.state.load_many([(campaign.id, b) for b in branches])
+            await loaders.workflow.page_states.load((campaign.id, tuple(branches)))
     return ChildrenPage(rows=rows, size=size)
 
 
