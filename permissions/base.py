@@ -25,7 +25,11 @@ def unauthenticated() -> GraphQLError:
 
 
 def require_viewer(info: Info[Context, Any]) -> Viewer:
-    viewer = info.context.viewer
+    return signed_in(info.context.viewer)
+
+
+def signed_in(viewer: Viewer | None) -> Viewer:
+    """The viewer; an anonymous caller gets UNAUTHENTICATED."""
     if viewer is None:
         raise unauthenticated()
     return viewer
@@ -51,7 +55,17 @@ class ViewerRule(BasePermission):
     source_only: ClassVar[bool] = False
 
     def has_permission(self, source: Any, info: Info[Context, Any], **kwargs: Any) -> bool:
-        return self.allows(require_viewer(info), source, info, kwargs)
+        return self.decide(info.context.viewer, source, info, kwargs)
+
+    def decide(
+        self,
+        viewer: Viewer | None,
+        source: Any,
+        info: Info[Context, Any] | None,
+        kwargs: dict[str, Any],
+    ) -> bool:
+        """``allows`` for a viewer who may be anonymous (then UNAUTHENTICATED)."""
+        return self.allows(signed_in(viewer), source, info, kwargs)
 
     def allows(
         self, viewer: Viewer, source: Any, info: Info[Context, Any] | None, kwargs: dict[str, Any]

@@ -79,7 +79,7 @@ async def viewer_for_token(token: str, clock: Clock) -> Viewer | None:
     """The viewer a bearer token stands for, if it is live and its account active.
 
     Asked on every request: one statement, written once per dialect, instead of an ORM
-    query built each time; the row becomes the same models ``select_related`` makes.
+    query built each time; the row becomes the session, account and organisation models.
     """
     conn = connection()
     query = _viewer_query(conn.capabilities.dialect, placeholder(conn, 1))
@@ -94,7 +94,6 @@ async def viewer_for_token(token: str, clock: Clock) -> Viewer | None:
         return None
     if not account.is_active:
         return None
-    object.__setattr__(account, "_organization", organization)  # as select_related does
     return Viewer(account=account, organization=organization, session_id=session.id)
 
 

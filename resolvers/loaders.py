@@ -124,7 +124,7 @@ async def _templates_by_id(ids: list[str]) -> list[ChecklistTemplate | None]:
     return [found.get(i) for i in ids]
 
 
-async def _states(keys: list[tuple[int, int]]) -> list[BranchState | None]:
+async def states_by_key(keys: list[tuple[int, int]]) -> list[BranchState | None]:
     """State rows by (campaign id, branch id); None where the branch has not submitted."""
     found: dict[tuple[int, int], BranchState] = {}
     by_campaign: dict[int, list[int]] = defaultdict(list)
@@ -168,7 +168,7 @@ class WorkflowLoaders:
         self.campaign: DataLoader[int, Campaign | None] = _loader(_campaigns_by_id)
         self.open_campaign: DataLoader[date, Campaign | None] = _loader(_campaigns_open_on)
         self.template: DataLoader[str, ChecklistTemplate | None] = _loader(_templates_by_id)
-        self.state: DataLoader[tuple[int, int], BranchState | None] = _loader(_states)
+        self.state: DataLoader[tuple[int, int], BranchState | None] = _loader(states_by_key)
         self.self_checks: DataLoader[tuple[int, int], list[SelfCheck]] = _loader(_self_checks_of)
         self.self_check: DataLoader[int, SelfCheck | None] = _loader(_self_checks_by_id)
         self.review: DataLoader[int, Review | None] = _loader(_reviews_of)
@@ -182,6 +182,6 @@ class WorkflowLoaders:
         per branch (a county's page holds hundreds).
         """
         wanted = [(campaign_id, b) for campaign_id, ids in keys for b in ids]
-        found = await _states(wanted)
+        found = await states_by_key(wanted)
         self.state.prime_many(dict(zip(wanted, found, strict=True)))
         return [None] * len(keys)

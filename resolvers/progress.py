@@ -26,6 +26,7 @@ from models.progress import (
 )
 from models.rectification import BranchState
 from models.workflow import RectificationStatus
+from resolvers.loaders import states_by_key
 from zhengdun.db import connection, is_postgres, placeholders
 
 GroupKey = tuple[int, str, bool]  # (organisation id, sector, direct)
@@ -108,8 +109,8 @@ async def _summed_deltas(campaign_id: int, ids: list[int], groups: str) -> list[
     return [tuple(row) for row in rows]
 
 
-def _metrics(values: Iterable[Any]) -> dict[str, int]:
-    return {m: int(v or 0) for m, v in zip(METRICS, values, strict=True)}
+def _metrics(values: Iterable[int]) -> dict[str, int]:
+    return dict(zip(METRICS, values, strict=True))
 
 
 async def progress_sums(campaign_id: int, org_ids: Iterable[int]) -> dict[int, Sums]:
@@ -257,13 +258,6 @@ class ProgressRow:
     by_sector: list[SectorCount]
 
 
-async def _states(campaign_id: int, branch_ids: list[int]) -> dict[int, BranchState]:
-    if not branch_ids:  # the root and most counties have no branch among their children
-        return {}
-    rows = await BranchState.filter(campaign_id=campaign_id, branch_id__in=branch_ids)
-    return {row.branch_id: row for row in rows}
-
-
 async def progress_rows(
     org: Organization, campaign: Campaign, today: date, children: list[Organization]
 ) -> list[ProgressRow]:
@@ -272,11 +266,13 @@ async def progress_rows(
     unit_ids = [o.id for o in orgs if not o.is_branch]
     # Three reads on pool connections at once (this runs for a query, outside any
     # transaction): a big answer's sums and tallies take the database longest.
-    sums, tally, branch_states = await asyncio.gather(
+    branch_ids = [o.id for o in orgs if o.is_branch]  # none under the root, most counties
+    sums, tally, states = await asyncio.gather(
         progress_totals(campaign.id, unit_ids),
         tallies(unit_ids),
-        _states(campaign.id, [o.id for o in orgs if o.is_branch]),
+        states_by_key([(campaign.id, b) for b in branch_ids]),
     )
+    branch_states = dict(zip(branch_ids, states, strict=True))
     after_self_check = today > campaign.self_check_deadline
     after_review = today > campaign.review_deadline
     rows = []

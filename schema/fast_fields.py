@@ -18,7 +18,7 @@ chain.
 
 A field without arguments whose resolver takes no info, guarded only by rules that
 decide from the viewer and the source (``ViewerRule.source_only``), also gets a
-``direct(source, context)`` entry: the same rules' ``allows`` and the same resolver,
+``direct(source, context)`` entry: the same rules' ``decide`` and the same resolver,
 without an info. The level executor (schema/executor.py) calls it for scalar and enum
 fields, which are most of a big response's fields.
 """
@@ -38,7 +38,7 @@ from strawberry.types.arguments import _is_leaf_type
 from strawberry.types.base import StrawberryOptional
 from strawberry.types.field import StrawberryField
 
-from permissions.base import ViewerRule, unauthenticated
+from permissions.base import ViewerRule
 from schema.executor import ATTRIBUTE, DIRECT
 
 Resolver = Callable[..., Any]
@@ -153,11 +153,8 @@ def _direct(
 
     def direct(source: Any, context: Any) -> Any:
         """The same checks and resolver with the context instead of an info."""
-        viewer = context.viewer
         for extension, rule in rules:
-            if viewer is None:
-                raise unauthenticated()  # as ViewerRule.has_permission does
-            if rule.allows(viewer, source, None, {}) is not True:
+            if rule.decide(context.viewer, source, None, {}) is not True:
                 return extension._on_unauthorized(rule)
         return call(source, None, {})
 
