@@ -17,10 +17,12 @@ selection's order.
 
 Scalar and enum fields whose resolver has a ``direct(source, context)`` entry
 (schema/fast_fields.py: the same permission rules and resolver, no info) are called
-that way. An object whose selected fields are all such leaves (a row of figures, a
-list of ``{ sector totalBranches }``) is completed in one loop, without a position
-per field; if anything in it fails or is null where it may not be, it is completed
-again field by field, which reports the error where graphql-core would.
+that way, and so are object fields asked without arguments whose objects are made only
+of such fields: an object whose selected fields all are (a row of figures, a list of
+``{ sector totalBranches }``, a page of edges with their nodes and a branch's status)
+is completed in one call, without a position per field; if anything in it fails or is
+null where it may not be, it is completed again field by field, which reports the
+error where graphql-core would.
 
 Null propagation follows the specification: a null (or error) in a non-null position
 nulls the nearest nullable enclosing position, and work queued below a nulled position
@@ -106,7 +108,17 @@ class Slot:
 class FieldPlan:
     """What does not change between the objects a selected field is executed on."""
 
-    __slots__ = ("field_def", "resolve", "return_type", "nodes", "details", "has_args", "leaf")
+    __slots__ = (
+        "field_def",
+        "resolve",
+        "return_type",
+        "nodes",
+        "details",
+        "has_args",
+        "leaf",
+        "direct",
+        "attribute",
+    )
 
     def __init__(
         self, field_def: Any, resolve: Any, details: Any, direct: Any, attribute: str | None
@@ -117,6 +129,12 @@ class FieldPlan:
         self.details = details
         self.nodes = [d.node for d in details]
         self.has_args = bool(field_def.args or details[0].node.arguments)
+        # A direct entry answers the field as asked without arguments: the resolver's
+        # own defaults are the schema's (strawberry derives one from the other).
+        if details[0].node.arguments:
+            direct = attribute = None
+        self.direct = direct
+        self.attribute = attribute
         # A scalar or enum with a direct resolver: no info, no path unless it fails.
         leaf_type = self.return_type
         non_null = isinstance(leaf_type, GraphQLNonNull)
@@ -124,30 +142,45 @@ class FieldPlan:
             leaf_type = leaf_type.of_type
         self.leaf: Leaf | None = (
             (direct, leaf_type, non_null, _IDENTITY.get(leaf_type), attribute)
-            if direct is not None
-            and not self.has_args
-            and isinstance(leaf_type, (GraphQLScalarType, GraphQLEnumType))
+            if direct is not None and isinstance(leaf_type, (GraphQLScalarType, GraphQLEnumType))
             else None
         )
 
 
 # Direct resolver, type, non-null, identity type, attribute read (if that is all it does).
 Leaf = tuple[Any, Any, bool, type | None, str | None]
+# How a field of a flat object is completed.
+_LEAF, _OBJECT, _LIST = 0, 1, 2
+# Response name, kind, direct resolver, attribute read (if that is all it does),
+# non-null; for leaves their type and identity type; for objects and lists of objects
+# the object type's ``is_type_of``, its flat entries, and whether items are non-null.
+Entry = tuple[str, int, Any, str | None, bool, Any, type | None, Any, Any, bool]
 
 
 class TypePlan:
     """The plans of an object type's selected fields, in response order.
 
-    ``flat`` is set when every field is a leaf with a direct resolver: such an object
-    (a row of figures, a list item) is completed in one loop, without positions.
+    ``flat`` is set when every field can be completed without an info: a leaf with a
+    direct resolver, or an object or a list of objects, reached through a direct
+    resolver, whose own fields all can. Such an object (a row of figures, an edge and
+    its node) is completed in one call, without positions.
     """
 
     __slots__ = ("fields", "flat")
 
-    def __init__(self, fields: list[tuple[str, FieldPlan | None]]) -> None:
-        self.fields = fields
-        leaves = [(name, *plan.leaf) for name, plan in fields if plan is not None and plan.leaf]
-        self.flat = tuple(leaves) if leaves and len(leaves) == len(fields) else None
+    def __init__(
+        self, fields: list[tuple[str, FieldPlan | None]], entries: list[Entry | None]
+    ) -> None:
+        # An object or list field that can be completed without an info keeps its entry.
+        self.fields = [
+            (name, plan, entry if entry is not None and entry[1] != _LEAF else None)
+            for (name, plan), entry in zip(fields, entries, strict=True)
+        ]
+        self.flat: tuple[Entry, ...] | None = (
+            tuple(entries)  # type: ignore[arg-type]
+            if entries and all(entry is not None for entry in entries)
+            else None
+        )
 
 
 class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -235,9 +268,56 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
                     resolve, direct, attribute = wrapped, None, None
             plan = FieldPlan(field_def, resolve, details, direct, attribute)
             fields.append((response_name, plan))
-        type_plan = TypePlan(fields)
+        type_plan = TypePlan(fields, [self._entry(name, plan) for name, plan in fields])
         self._plans[key] = (grouped_field_set, type_plan)
         return type_plan
+
+    def _entry(self, name: str, plan: FieldPlan | None) -> Entry | None:
+        """How the field is completed in a flat object; None if it cannot be."""
+        if plan is None or plan.direct is None:
+            return None
+        if plan.leaf is not None:
+            direct, leaf_type, non_null, identity, attribute = plan.leaf
+            return (
+                name,
+                _LEAF,
+                direct,
+                attribute,
+                non_null,
+                leaf_type,
+                identity,
+                None,
+                None,
+                False,
+            )
+        kind, item_non_null = _OBJECT, False
+        field_type = plan.return_type
+        non_null = isinstance(field_type, GraphQLNonNull)
+        if non_null:
+            field_type = field_type.of_type
+        if isinstance(field_type, GraphQLList):
+            kind, field_type = _LIST, field_type.of_type
+            item_non_null = isinstance(field_type, GraphQLNonNull)
+            if item_non_null:
+                field_type = field_type.of_type
+        if not isinstance(field_type, GraphQLObjectType):
+            return None  # lists of leaves, lists of lists and abstract types: the full path
+        grouped, _defer_usages, _forbidden = self.collect_subfields(field_type, plan.details)
+        flat = self._plan(field_type, grouped).flat
+        if flat is None:
+            return None
+        return (
+            name,
+            kind,
+            plan.direct,
+            plan.attribute,
+            non_null,
+            None,
+            None,
+            field_type.is_type_of,
+            flat,
+            item_non_null,
+        )
 
     # -- execution -----------------------------------------------------------------
 
@@ -247,9 +327,14 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
             parent_type, source, path, plan, result, slot = objects.popleft()
             if slot.is_dead():
                 continue
-            for response_name, field in plan.fields:
+            for response_name, field, entry in plan.fields:
                 if field is None:
                     continue
+                if entry is not None:
+                    done = self._flat((entry,), source)
+                    if done is not None:
+                        result[response_name] = done[response_name]
+                        continue
                 result[response_name] = None
                 self._execute_field(parent_type, source, path, response_name, field, result, slot)
                 if slot.dead:
@@ -428,8 +513,8 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
             known = self._enum_names[key] = self.complete_leaf_value(leaf_type, value)
         return known
 
-    def _flat(self, leaves: tuple[tuple[Any, ...], ...], source: Any) -> dict[str, Any] | None:
-        """An object of leaves completed at once; None if one of them needs the full path.
+    def _flat(self, entries: tuple[Entry, ...], source: Any) -> dict[str, Any] | None:
+        """An object completed at once; None if one of its fields needs the full path.
 
         Direct resolvers have no side effects, so on None the object is completed again
         field by field, and whatever went wrong is reported there, with its path.
@@ -437,11 +522,22 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         result: dict[str, Any] = {}
         context = self.context_value
         try:
-            for name, direct, leaf_type, non_null, identity, attribute in leaves:
+            for (
+                name,
+                kind,
+                direct,
+                attribute,
+                non_null,
+                leaf_type,
+                identity,
+                is_type_of,
+                sub,
+                item_non_null,
+            ) in entries:
                 value = direct(source, context) if attribute is None else getattr(source, attribute)
-                if type(value) is identity and (
-                    identity is not int or _INT_MIN <= value <= _INT_MAX
-                ):
+                if kind == _LEAF and type(value) is identity:
+                    if not _fits(value):
+                        return None
                     result[name] = value
                 elif value is None:
                     if non_null:
@@ -450,11 +546,44 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
                 elif self.is_awaitable(value):
                     _discard(value)
                     return None
-                else:
+                elif kind == _LEAF:
                     result[name] = self._leaf_value(leaf_type, value)
+                elif kind == _OBJECT:
+                    if is_type_of is not None and is_type_of(value, None) is not True:
+                        return None
+                    done = self._flat(sub, value)
+                    if done is None:
+                        return None
+                    result[name] = done
+                else:
+                    items = self._flat_items(sub, is_type_of, item_non_null, value)
+                    if items is None:
+                        return None
+                    result[name] = items
         except Exception:
             return None
         return result
+
+    def _flat_items(
+        self, entries: tuple[Entry, ...], is_type_of: Any, non_null: bool, value: Any
+    ) -> list[Any] | None:
+        """A list of flat objects completed at once; None as for :meth:`_flat`."""
+        if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+            return None
+        items: list[Any] = []
+        for item in value:
+            if item is None:
+                if non_null:
+                    return None
+                items.append(None)
+                continue
+            if is_type_of is not None and is_type_of(item, None) is not True:
+                return None
+            done = self._flat(entries, item)
+            if done is None:
+                return None
+            items.append(done)
+        return items
 
     def _complete_list(
         self,

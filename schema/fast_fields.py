@@ -16,11 +16,13 @@ strawberry binds them. Fields with input objects, enums or lists among their
 arguments, async resolvers, async permissions or other extensions keep strawberry's
 chain.
 
-A field without arguments whose resolver takes no info, guarded only by rules that
-decide from the viewer and the source (``ViewerRule.source_only``), also gets a
-``direct(source, context)`` entry: the same rules' ``decide`` and the same resolver,
-without an info. The level executor (schema/executor.py) calls it for scalar and enum
-fields, which are most of a big response's fields.
+A field whose resolver takes no info (or is marked :func:`context_only`), guarded only
+by rules that decide from the viewer and the source (``ViewerRule.source_only``), also
+gets a ``direct(source, context)`` entry: the same rules' ``decide`` and the same
+resolver, called as the field is when the document gives it no arguments, without an
+info. The level executor (schema/executor.py) calls it where the document gives none:
+for scalar and enum fields, which are most of a big response's fields, and for objects
+made only of such fields (an edge and its node, a branch's status).
 """
 
 from __future__ import annotations
@@ -42,6 +44,28 @@ from permissions.base import ViewerRule
 from schema.executor import ATTRIBUTE, DIRECT
 
 Resolver = Callable[..., Any]
+CONTEXT_ONLY = "zhengdun_context_only"
+
+
+def context_only(function: Resolver) -> Resolver:
+    """Marks a resolver that reads nothing of its info but ``info.context``.
+
+    Such a field may get a direct entry (below): called without an info, the resolver
+    gets a :class:`ContextInfo`, which has the context and nothing else. Anything else
+    read from it raises, and the executor then completes the field through the full
+    path, with a real info.
+    """
+    setattr(function, CONTEXT_ONLY, True)
+    return function
+
+
+class ContextInfo:
+    """The info of a direct call to a ``context_only`` resolver: only ``context``."""
+
+    __slots__ = ("context",)
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
 
 
 def install(schema: strawberry.Schema) -> list[str]:
@@ -119,8 +143,9 @@ def _direct(
                 kwargs[info_name] = info
             return function(source, **kwargs) if wants_self else function(**kwargs)
 
-    needs_info = bool(names) or (resolver is not None and resolver.info_parameter is not None)
-    if not needs_info and not checks:
+    takes_info = resolver is not None and resolver.info_parameter is not None
+    context_only = takes_info and getattr(resolver.wrapped_func, CONTEXT_ONLY, False)  # type: ignore[union-attr]
+    if not names and not takes_info and not checks:
 
         def resolve_plain(source: Any, raw_info: GraphQLResolveInfo) -> Any:
             return call(source, None, {})
@@ -146,17 +171,19 @@ def _direct(
                 return extension._on_unauthorized(permission)
         return call(source, info, kwargs)
 
-    if needs_info or not all(_source_only(permission) for _, permission in checks):
+    if (takes_info and not context_only) or not all(
+        _source_only(permission) for _, permission in checks
+    ):
         return resolve
 
     rules = [(extension, cast(ViewerRule, permission)) for extension, permission in checks]
 
     def direct(source: Any, context: Any) -> Any:
-        """The same checks and resolver with the context instead of an info."""
+        """The same checks and resolver, with no arguments, without an info."""
         for extension, rule in rules:
             if rule.decide(context.viewer, source, None, {}) is not True:
                 return extension._on_unauthorized(rule)
-        return call(source, None, {})
+        return call(source, ContextInfo(context) if context_only else None, {})
 
     setattr(resolve, DIRECT, direct)
     return resolve

@@ -16,6 +16,7 @@ from resolvers import organization as resolve
 from resolvers.loaders import MISSING, peek
 from resolvers.subordinates import Scope
 from schema.errors import UserError, query_error
+from schema.fast_fields import context_only
 from schema.ids import encode_id
 from schema.mutation import run_mutation
 from schema.node import Node
@@ -79,6 +80,7 @@ class Organization(Node):
         extensions=SEE,
         description="A branch's state in a campaign (default: the current one, else the latest that has started); null for non-branches.",
     )
+    @context_only
     def rectification(
         root: OrganizationModel, info: Ctx, campaign_id: strawberry.ID | None = None
     ) -> Annotated[BranchRectification, strawberry.lazy("schema.rectification")] | None:

@@ -123,6 +123,71 @@ class SmallQuery:
     thing: Thing
 
 
+@strawberry.type
+class Pair:
+    left: int
+    right: int | None
+
+
+SEEN_INFO: list[str] = []
+
+
+@strawberry.type
+class Box:
+    @strawberry.field
+    @fast_fields.context_only
+    def pair(self, info: strawberry.Info, shift: int = 0) -> Pair:
+        SEEN_INFO.append(type(info).__name__)
+        return Pair(left=info.context["n"] + shift, right=None)
+
+    @strawberry.field
+    @fast_fields.context_only
+    def misdeclared(self, info: strawberry.Info) -> Pair:
+        SEEN_INFO.append(type(info).__name__)
+        return Pair(left=len(info.field_name), right=1)  # reads more than the context
+
+    @strawberry.field
+    def pairs(self) -> list[Pair | None]:
+        return [Pair(left=1, right=2), None]
+
+    @strawberry.field
+    def broken(self) -> list[Pair]:
+        return [Pair(left=1, right=2), None]  # type: ignore[list-item]
+
+
+@strawberry.type(name="Query")
+class BoxQuery:
+    @strawberry.field
+    def box(self) -> Box:
+        return Box()
+
+
+async def test_objects_of_direct_fields_complete_at_once_or_as_graphql_core_does() -> None:
+    schema = strawberry.Schema(BoxQuery, execution_context_class=LevelExecutor)
+    assert {"Box.pair", "Box.misdeclared", "Box.pairs"} <= set(fast_fields.install(schema))
+    SEEN_INFO.clear()
+    result = await schema.execute(
+        "{ box { pair { left right } shifted: pair(shift: 2) { left } misdeclared { left }"
+        " pairs { left right } } }",
+        context_value={"n": 40},
+    )
+    assert result.errors is None
+    assert result.data == {
+        "box": {
+            "pair": {"left": 40, "right": None},
+            "shifted": {"left": 42},
+            "misdeclared": {"left": len("misdeclared")},
+            "pairs": [{"left": 1, "right": 2}, None],
+        }
+    }
+    # Direct without arguments; with them, or when the direct call failed, a real info.
+    assert SEEN_INFO == ["ContextInfo", "Info", "ContextInfo", "Info"]
+    result = await schema.execute("{ box { broken { left } } }", context_value={"n": 0})
+    assert result.data is None
+    assert result.errors is not None
+    assert [e.path for e in result.errors] == [["box", "broken", 1]]
+
+
 def direct_entry(schema: strawberry.Schema, type_name: str, field: str) -> Any:
     resolve = schema._schema.type_map[type_name].fields[field].resolve  # type: ignore[union-attr]
     return getattr(resolve, DIRECT, None)
@@ -134,8 +199,13 @@ def test_direct_entries_only_where_nothing_reads_the_info(settings: Settings) ->
     for name in ("id", "name", "type", "sector", "depth", "branchCount"):
         assert direct_entry(schema, "Organization", name) is not None, name
     assert direct_entry(schema, "SectorCount", "totalBranches") is not None
-    # Arguments (campaignId), or a resolver that takes the info: strawberry's path.
-    assert direct_entry(schema, "Organization", "rectification") is None
+    # Called as asked without its argument (campaignId); its resolver reads only the
+    # context from its info.
+    assert direct_entry(schema, "Organization", "rectification") is not None
+    # Asynchronous, or a resolver that reads the info: strawberry's path.
+    for name in ("children", "parent", "progress"):
+        assert direct_entry(schema, "Organization", name) is None, name
+    assert direct_entry(schema, "BranchRectification", "canReview") is None
 
     small = strawberry.Schema(SmallQuery)
     assert set(fast_fields.install(small)) == {"Thing.seen", "Thing.stricter", "Query.thing"}
