@@ -15,7 +15,7 @@ from strawberry.dataloader import DataLoader
 from models.campaign import Campaign, ChecklistTemplate
 from models.organization import Organization
 from models.rectification import BranchState, Review, SelfCheck
-from zhengdun.db import connection, placeholder, placeholders
+from zhengdun.db import any_of, connection, placeholder, read_models
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -53,10 +53,11 @@ async def _orgs_by_id(ids: list[int]) -> list[Organization | None]:
 
 async def _child_counts(parent_ids: list[int]) -> list[int]:
     conn = connection()
+    among, params = any_of(conn, 1, parent_ids)
     rows = await conn.execute_query_dict(
-        f"SELECT parent_id, COUNT(*) AS n FROM organization "
-        f"WHERE parent_id IN ({placeholders(conn, 1, len(parent_ids))}) GROUP BY parent_id",
-        list(parent_ids),
+        f"SELECT parent_id, COUNT(*) AS n FROM organization WHERE parent_id{among} "
+        "GROUP BY parent_id",
+        params,
     )
     counts = {row["parent_id"]: row["n"] for row in rows}
     return [counts.get(i, 0) for i in parent_ids]
@@ -70,22 +71,21 @@ async def _children_pages(keys: list[ChildrenKey]) -> list[list[Organization]]:
     pages: dict[ChildrenKey, list[Organization]] = {}
     conn = connection()
     for (size, after), parent_ids in groups.items():
-        params: list[Any] = list(parent_ids)
-        where = f"parent_id IN ({placeholders(conn, 1, len(parent_ids))})"
+        among, params = any_of(conn, 1, parent_ids)
+        where = f"parent_id{among}"
         if after is not None:
             params.append(after)
             where += f" AND path > {placeholder(conn, len(params))}"
         params.append(size + 1)
-        rows = await conn.execute_query_dict(
+        _, rows = await conn.execute_query(
             "SELECT * FROM (SELECT o.*, ROW_NUMBER() OVER "
             f"(PARTITION BY parent_id ORDER BY path) AS rn FROM organization o WHERE {where}) "
             f"AS page WHERE rn <= {placeholder(conn, len(params))} ORDER BY path",
             params,
         )
         by_parent: dict[int, list[Organization]] = defaultdict(list)
-        for row in rows:
-            row.pop("rn")
-            by_parent[row["parent_id"]].append(Organization._init_from_db(**row))
+        for org in read_models(Organization, rows):
+            by_parent[org.parent_id].append(org)  # type: ignore[index]
         for parent_id in parent_ids:
             pages[(parent_id, size, after)] = by_parent.get(parent_id, [])
     return [pages[key] for key in keys]
@@ -130,8 +130,15 @@ async def states_by_key(keys: list[tuple[int, int]]) -> list[BranchState | None]
     by_campaign: dict[int, list[int]] = defaultdict(list)
     for campaign_id, branch_id in keys:
         by_campaign[campaign_id].append(branch_id)
+    conn = connection()
     for campaign_id, branch_ids in by_campaign.items():
-        for row in await BranchState.filter(campaign_id=campaign_id, branch_id__in=branch_ids):
+        among, params = any_of(conn, 2, branch_ids)
+        _, rows = await conn.execute_query(
+            f"SELECT * FROM branch_state WHERE campaign_id = {placeholder(conn, 1)} "
+            f"AND branch_id{among}",
+            [campaign_id, *params],
+        )
+        for row in read_models(BranchState, rows):
             found[(campaign_id, row.branch_id)] = row
     return [found.get(key) for key in keys]
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import functools
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.fields.data import CharEnumFieldInstance
+from tortoise.models import Model
 
 from models import MODEL_MODULES
+
+M = TypeVar("M", bound=Model)
 
 
 async def _nothing_to_reset(connection: Any) -> None:
@@ -79,6 +84,86 @@ def placeholder(conn: BaseDBAsyncClient, index: int) -> str:
 
 def placeholders(conn: BaseDBAsyncClient, start: int, count: int) -> str:
     return ", ".join(placeholder(conn, start + i) for i in range(count))
+
+
+def any_of(conn: BaseDBAsyncClient, index: int, values: Iterable[Any]) -> tuple[str, list[Any]]:
+    """``column`` + this: membership in ``values``, from bind parameter ``index`` on.
+
+    On PostgreSQL one array parameter (``= ANY($n)``), so that the statement's text,
+    and the statement asyncpg prepares for it, do not change with the number of values;
+    on SQLite one parameter per value.
+    """
+    values = list(values)
+    if is_postgres(conn):
+        return f" = ANY({placeholder(conn, index)})", [values]
+    return f" IN ({placeholders(conn, index, len(values))})", values
+
+
+def read_models(model: type[M], rows: Iterable[Mapping[str, Any]]) -> list[M]:
+    """Instances of ``model`` from rows holding all its columns (``SELECT *``).
+
+    The same instances as Tortoise's ``Model._init_from_db(**row)`` (a test compares
+    them), for the rows read by hand-written SQL on hot paths: the per-model work is done
+    once, enum columns are looked up instead of converted, and rows need not be dicts.
+    A row missing a column is left to ``_init_from_db``, which builds a partial model.
+    """
+    build = _reader(model)
+    return [build(row) for row in rows]
+
+
+@functools.cache
+def _reader(model: type[M]) -> Callable[[Mapping[str, Any]], M]:
+    meta = model._meta
+    columns: list[tuple[str, str, Callable[[Any], Any] | None]] = [
+        (key, attribute, None) for key, attribute, _ in meta.db_native_fields
+    ]
+    for key, attribute, field in meta.db_default_fields:
+        columns.append((key, attribute, _unless_none(field.field_type)))
+    for key, attribute, field in meta.db_complex_fields:
+        convert: Callable[[Any], Any] = field.to_python_value
+        if isinstance(field, CharEnumFieldInstance):
+            convert = _enum_lookup(field)
+        columns.append((key, attribute, convert))
+    custom_pk = meta.db_pk_column not in meta.generated_db_fields
+    new = model.__new__
+    setattr_ = object.__setattr__
+
+    def build(row: Mapping[str, Any]) -> M:
+        try:
+            values = [
+                (attribute, row[key] if convert is None else convert(row[key]))
+                for key, attribute, convert in columns
+            ]
+        except (KeyError, IndexError):
+            return model._init_from_db(**dict(row))
+        instance = new(model)
+        setattr_(instance, "_partial", False)
+        setattr_(instance, "_saved_in_db", True)
+        setattr_(instance, "_custom_generated_pk", custom_pk)
+        setattr_(instance, "_await_when_save", {})
+        for attribute, value in values:
+            setattr_(instance, attribute, value)
+        return instance
+
+    return build
+
+
+def _unless_none(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: value if value is None else convert(value)
+
+
+def _enum_lookup(field: CharEnumFieldInstance) -> Callable[[Any], Any]:
+    members: dict[Any, Any] = {member.value: member for member in field.enum_type}
+    members[None] = None
+    convert = field.to_python_value
+
+    def lookup(value: Any) -> Any:
+        try:
+            return members[value]
+        except (KeyError, TypeError):
+            return convert(value)  # whatever Tortoise makes of it, or its error
+
+    return lookup
 
 
 def _tortoise_cli_config() -> dict[str, Any]:

@@ -1,0 +1,66 @@
+"""Rows read by hand-written SQL become the same models Tortoise builds (zhengdun.db)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.campaign import Campaign
+from models.organization import Organization
+from models.rectification import BranchState, SelfCheck
+from tests.api import Api, admin, build_tree, campaign
+from tests.test_views import submit_and_review
+from zhengdun.db import any_of, connection, placeholder, read_models
+
+
+async def rows(sql: str, params: list[Any] | None = None) -> list[Any]:
+    _, found = await connection().execute_query(sql, params or [])
+    return list(found)
+
+
+async def test_the_same_instances_as_init_from_db(api: Api) -> None:
+    tree = await build_tree(committees=1, branches_per_committee=3)
+    await admin(tree.committees[0], "sup")
+    for i, branch in enumerate(tree.branches):
+        await admin(branch, f"b{i}")
+    await campaign()
+    sup = await api.login("sup")
+    await submit_and_review(api, sup, tree.branches[0], 0, poor=0, decision="PASS")
+    await submit_and_review(api, sup, tree.branches[1], 1, poor=12, decision="START_RECTIFICATION")
+
+    for model, table in (
+        (Organization, "organization"),
+        (BranchState, "branch_state"),
+        (SelfCheck, "self_check"),
+        (Campaign, "campaign"),
+    ):
+        found = await rows(f"SELECT * FROM {table} ORDER BY id")
+        assert found, table
+        ours = read_models(model, found)
+        theirs = [model._init_from_db(**dict(row)) for row in found]
+        assert [type(o) for o in ours] == [model] * len(found)
+        assert [vars(o) for o in ours] == [vars(t) for t in theirs], table
+    # Enum columns are members, datetimes aware: what the schema reads.
+    states = read_models(BranchState, await rows("SELECT * FROM branch_state ORDER BY id"))
+    assert {s.status.value for s in states} == {"PASSED", "KEY_RECTIFYING"}
+    assert all(s.updated_at.tzinfo is not None for s in states)
+
+    # A row without every column: a partial model, as Tortoise makes it.
+    [partial] = read_models(
+        Organization, await rows("SELECT id, name FROM organization WHERE depth = 0")
+    )
+    assert partial._partial and partial.name == tree.root.name
+
+
+async def test_any_of_matches_the_listed_values(api: Api) -> None:
+    tree = await build_tree(committees=2, branches_per_committee=2)
+    conn = connection()
+    wanted = [tree.branches[0].id, tree.branches[3].id, 10**9]
+    among, params = any_of(conn, 1, wanted)
+    found = await rows(f"SELECT id FROM organization WHERE id{among} ORDER BY id", params)
+    assert [row["id"] for row in found] == [tree.branches[0].id, tree.branches[3].id]
+    among, params = any_of(conn, 2, [tree.county.id])
+    found = await rows(
+        f"SELECT id FROM organization WHERE depth = {placeholder(conn, 1)} AND parent_id{among}",
+        [tree.committees[0].depth, *params],
+    )
+    assert {row["id"] for row in found} == {c.id for c in tree.committees}
