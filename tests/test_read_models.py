@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from models.campaign import Campaign
@@ -10,6 +11,14 @@ from models.rectification import BranchState, SelfCheck
 from tests.api import Api, admin, build_tree, campaign
 from tests.test_views import submit_and_review
 from zhengdun.db import any_of, connection, placeholder, read_models
+
+
+def described(instance: Any) -> dict[str, Any]:
+    """Its attributes; datetimes with their zone (equal instants compare equal)."""
+    return {
+        k: (v, v.tzinfo) if isinstance(v, datetime.datetime) else v
+        for k, v in vars(instance).items()
+    }
 
 
 async def rows(sql: str, params: list[Any] | None = None) -> list[Any]:
@@ -38,7 +47,7 @@ async def test_the_same_instances_as_init_from_db(api: Api) -> None:
         ours = read_models(model, found)
         theirs = [model._init_from_db(**dict(row)) for row in found]
         assert [type(o) for o in ours] == [model] * len(found)
-        assert [vars(o) for o in ours] == [vars(t) for t in theirs], table
+        assert [described(o) for o in ours] == [described(t) for t in theirs], table
     # Enum columns are members, datetimes aware: what the schema reads.
     states = read_models(BranchState, await rows("SELECT * FROM branch_state ORDER BY id"))
     assert {s.status.value for s in states} == {"PASSED", "KEY_RECTIFYING"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
@@ -10,8 +11,9 @@ from typing import Any, TypeVar
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
-from tortoise.fields.data import CharEnumFieldInstance
+from tortoise.fields.data import CharEnumFieldInstance, DatetimeField
 from tortoise.models import Model
+from tortoise.timezone import get_default_timezone, get_use_tz
 
 from models import MODEL_MODULES
 
@@ -123,29 +125,58 @@ def _reader(model: type[M]) -> Callable[[Mapping[str, Any]], M]:
         convert: Callable[[Any], Any] = field.to_python_value
         if isinstance(field, CharEnumFieldInstance):
             convert = _enum_lookup(field)
+        elif isinstance(field, DatetimeField):
+            convert = _utc_datetime(field)
         columns.append((key, attribute, convert))
-    custom_pk = meta.db_pk_column not in meta.generated_db_fields
+    fixed = {
+        "_partial": False,
+        "_saved_in_db": True,
+        "_custom_generated_pk": meta.db_pk_column not in meta.generated_db_fields,
+    }
     new = model.__new__
+    # Tortoise sets these with object.__setattr__; where no class attribute of that name
+    # intercepts it (a descriptor), writing the instance's __dict__ is the same.
+    names = [*fixed, "_await_when_save", *(attribute for _, attribute, _ in columns)]
+    plain = all(not hasattr(type(getattr(model, name, None)), "__set__") for name in names)
     setattr_ = object.__setattr__
 
     def build(row: Mapping[str, Any]) -> M:
         try:
-            values = [
-                (attribute, row[key] if convert is None else convert(row[key]))
+            values = {
+                attribute: row[key] if convert is None else convert(row[key])
                 for key, attribute, convert in columns
-            ]
+            }
         except (KeyError, IndexError):
             return model._init_from_db(**dict(row))
         instance = new(model)
-        setattr_(instance, "_partial", False)
-        setattr_(instance, "_saved_in_db", True)
-        setattr_(instance, "_custom_generated_pk", custom_pk)
-        setattr_(instance, "_await_when_save", {})
-        for attribute, value in values:
-            setattr_(instance, attribute, value)
+        values.update(fixed, _await_when_save={})
+        if plain:
+            instance.__dict__.update(values)
+        else:
+            for name, value in values.items():
+                setattr_(instance, name, value)
         return instance
 
     return build
+
+
+def _utc_datetime(field: DatetimeField) -> Callable[[Any], Any]:
+    """Tortoise's conversion, short-cut for what asyncpg returns: aware, in UTC.
+
+    With ``use_tz`` and UTC as the default zone, Tortoise converts such a value to the
+    same instant in UTC (``astimezone``): the same fields with the zone object swapped.
+    """
+    convert = field.to_python_value
+    zone = get_default_timezone()
+    if not get_use_tz() or zone.utcoffset(None) != datetime.timedelta(0):
+        return convert
+
+    def fast(value: Any) -> Any:
+        if type(value) is datetime.datetime and value.tzinfo is datetime.UTC:
+            return value.replace(tzinfo=zone)
+        return convert(value)
+
+    return fast
 
 
 def _unless_none(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
