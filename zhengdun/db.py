@@ -163,17 +163,17 @@ def _reader(model: type[M]) -> Callable[[Mapping[str, Any]], M]:
 def _utc_datetime(field: DatetimeField) -> Callable[[Any], Any]:
     """Tortoise's conversion, short-cut for what asyncpg returns: aware, in UTC.
 
-    With ``use_tz`` and UTC as the default zone, Tortoise converts such a value to the
-    same instant in UTC (``astimezone``): the same fields with the zone object swapped.
+    With ``use_tz``, Tortoise converts an aware datetime with ``astimezone`` to the
+    default zone; this does the same without asking, per value, how it is configured.
     """
     convert = field.to_python_value
     zone = get_default_timezone()
-    if not get_use_tz() or zone.utcoffset(None) != datetime.timedelta(0):
+    if not get_use_tz():
         return convert
 
     def fast(value: Any) -> Any:
         if type(value) is datetime.datetime and value.tzinfo is datetime.UTC:
-            return value.replace(tzinfo=zone)
+            return value.astimezone(zone)
         return convert(value)
 
     return fast
