@@ -6,7 +6,7 @@ A new :class:`Loaders` is made for every request, so nothing cached here outlive
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -31,12 +31,44 @@ def _loader(load: Callable[[list[Any]], Any]) -> DataLoader[Any, Any]:
 _MISSING = object()
 
 
+class KnownFirst(DataLoader[K, V]):
+    """A DataLoader that answers first from rows the request already read another way.
+
+    Pages of organisations and of branch states are read whole, one query per page;
+    :meth:`put_many` keeps their rows, a ``load`` of one of them needs no query, and
+    nothing is spent on the many that are never loaded one by one (``prime`` makes a
+    future for each). As with ``prime``, a value already known is not replaced.
+    """
+
+    def __init__(self, load: Callable[[list[K]], Awaitable[list[V]]]) -> None:
+        self.known: dict[K, V] = {}
+        self._load = load
+        super().__init__(load_fn=self._known_or_loaded)
+
+    async def _known_or_loaded(self, keys: list[K]) -> list[V]:
+        known = self.known
+        missing = [key for key in keys if key not in known]
+        if missing:
+            for key, value in zip(missing, await self._load(missing), strict=True):
+                known.setdefault(key, value)
+        return [known[key] for key in keys]
+
+    def put_many(self, data: Iterable[tuple[K, V]]) -> None:
+        known = self.known
+        for key, value in data:
+            known.setdefault(key, value)
+
+
 def peek(loader: DataLoader[Any, Any], key: Any) -> Any:
     """The value already loaded for ``key`` in this request, or ``MISSING``.
 
     Lets a resolver answer synchronously when its data came with its parent's, which
     spares graphql-core an awaitable per field (the dominant cost of big responses).
     """
+    if isinstance(loader, KnownFirst):
+        value = loader.known.get(key, _MISSING)
+        if value is not _MISSING:
+            return value
     future = loader.cache_map.get(key)
     if future is None or not future.done() or future.cancelled() or future.exception():
         return _MISSING
@@ -95,14 +127,13 @@ class Loaders:
     """The loaders of one request."""
 
     def __init__(self) -> None:
-        self.organization: DataLoader[int, Organization | None] = _loader(_orgs_by_id)
+        self.organization: KnownFirst[int, Organization | None] = KnownFirst(_orgs_by_id)
         self.child_count: DataLoader[int, int] = _loader(_child_counts)
         self.children_page: DataLoader[ChildrenKey, list[Organization]] = _loader(_children_pages)
         self.workflow = WorkflowLoaders()
 
     def prime_organizations(self, orgs: Sequence[Organization]) -> None:
-        for org in orgs:
-            self.organization.prime(org.id, org)
+        self.organization.put_many((org.id, org) for org in orgs)
 
 
 async def _campaigns_by_id(ids: list[int]) -> list[Campaign | None]:
@@ -175,7 +206,7 @@ class WorkflowLoaders:
         self.campaign: DataLoader[int, Campaign | None] = _loader(_campaigns_by_id)
         self.open_campaign: DataLoader[date, Campaign | None] = _loader(_campaigns_open_on)
         self.template: DataLoader[str, ChecklistTemplate | None] = _loader(_templates_by_id)
-        self.state: DataLoader[tuple[int, int], BranchState | None] = _loader(states_by_key)
+        self.state: KnownFirst[tuple[int, int], BranchState | None] = KnownFirst(states_by_key)
         self.self_checks: DataLoader[tuple[int, int], list[SelfCheck]] = _loader(_self_checks_of)
         self.self_check: DataLoader[int, SelfCheck | None] = _loader(_self_checks_by_id)
         self.review: DataLoader[int, Review | None] = _loader(_reviews_of)
@@ -186,9 +217,9 @@ class WorkflowLoaders:
 
         Pages listed on one level come in one batch and are read in one query per
         campaign, as ``state.load_many`` would, with one future per page instead of one
-        per branch (a county's page holds hundreds).
+        per branch (a county's page holds hundreds); ``state`` keeps the rows.
         """
         wanted = [(campaign_id, b) for campaign_id, ids in keys for b in ids]
         found = await states_by_key(wanted)
-        self.state.prime_many(dict(zip(wanted, found, strict=True)))
+        self.state.put_many(zip(wanted, found, strict=True))
         return [None] * len(keys)
