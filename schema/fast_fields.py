@@ -119,6 +119,8 @@ def _direct(
     ]
     resolver = field.base_resolver
     python_name = field.python_name
+    # Without arguments: the same call, positional where the signature allows it.
+    bare: Callable[[Any, Any], Any] | None = None
 
     if resolver is None:
 
@@ -143,6 +145,10 @@ def _direct(
                 kwargs[info_name] = info
             return function(source, **kwargs) if wants_self else function(**kwargs)
 
+        bare = _positional(function, resolver)
+    if bare is None:
+        bare = lambda source, info: call(source, info, {})  # noqa: E731
+
     takes_info = resolver is not None and resolver.info_parameter is not None
     context_only = takes_info and getattr(resolver.wrapped_func, CONTEXT_ONLY, False)  # type: ignore[union-attr]
     if not names and not takes_info and not checks:
@@ -157,7 +163,7 @@ def _direct(
             if default_resolver is getattr:
                 setattr(resolve_plain, ATTRIBUTE, python_name)
         else:
-            setattr(resolve_plain, DIRECT, lambda source, context: call(source, None, {}))
+            setattr(resolve_plain, DIRECT, lambda source, context: bare(source, None))
         return resolve_plain
 
     def resolve(source: Any, raw_info: GraphQLResolveInfo, **arguments: Any) -> Any:
@@ -183,10 +189,46 @@ def _direct(
         for extension, rule in rules:
             if rule.decide(context.viewer, source, None, {}) is not True:
                 return extension._on_unauthorized(rule)
-        return call(source, ContextInfo(context) if context_only else None, {})
+        return bare(source, ContextInfo(context) if context_only else None)
 
     setattr(resolve, DIRECT, direct)
     return resolve
+
+
+def _positional(function: Resolver, resolver: Any) -> Callable[[Any, Any], Any] | None:
+    """``function(source)`` or ``function(source, info)`` when that is how it binds.
+
+    Strawberry passes the source and the info by name; where they are the first
+    positional parameters and every other one has a default, passing them by position
+    is the same call, without building a dict of keyword arguments each time.
+    """
+    source = resolver.self_parameter or resolver.root_parameter or resolver.parent_parameter
+    info = resolver.info_parameter
+    if (
+        source is None
+        or sum(
+            p is not None
+            for p in (resolver.root_parameter, resolver.parent_parameter, resolver.self_parameter)
+        )
+        != 1
+    ):
+        return None
+    parameters = list(inspect.signature(function).parameters.values())
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    leading = [source.name] if info is None else [source.name, info.name]
+    if [p.name for p in parameters[: len(leading)]] != leading or any(
+        p.kind not in positional for p in parameters[: len(leading)]
+    ):
+        return None
+    if any(
+        p.default is inspect.Parameter.empty
+        and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+        for p in parameters[len(leading) :]
+    ):
+        return None
+    if info is None:
+        return lambda source_value, info_value: function(source_value)
+    return function
 
 
 def _source_only(permission: Any) -> bool:

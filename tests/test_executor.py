@@ -285,3 +285,39 @@ async def test_same_answers_for_a_branch_admin_and_a_mixed_level(api: Api, refer
     await admin(tree.county, "county")
     county = await api.login("county")
     await same_answer(api, reference, TREE, {"id": gid(tree.committees[0])}, county)
+
+
+def test_positional_calls_only_where_they_bind_as_strawberry_binds() -> None:
+    def fields_of(cls: type) -> dict[str, Any]:
+        definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
+        return {f.python_name: f.base_resolver for f in definition.fields}
+
+    @strawberry.type
+    class Shapes:
+        @strawberry.field
+        def root_only(root: Any) -> int:
+            return root
+
+        @strawberry.field
+        def with_info(root: Any, info: strawberry.Info, shift: int = 1) -> int:
+            return root + shift + (info is None)
+
+        @strawberry.field
+        def info_first(info: strawberry.Info, root: Any) -> int:
+            return root
+
+        @strawberry.field
+        def keyword_root(*, root: Any) -> int:
+            return root
+
+        @strawberry.field
+        def method(self) -> int:
+            return 7
+
+    resolvers = fields_of(Shapes)
+    positional = {name: fast_fields._positional(r.wrapped_func, r) for name, r in resolvers.items()}
+    assert positional["root_only"](5, "info") == 5
+    assert positional["with_info"](5, None) == 7
+    assert positional["method"]("self", None) == 7
+    assert positional["info_first"] is None
+    assert positional["keyword_root"] is None
