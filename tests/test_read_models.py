@@ -14,9 +14,9 @@ from zhengdun.db import any_of, connection, placeholder, read_models
 
 
 def described(instance: Any) -> dict[str, Any]:
-    """Its attributes; datetimes with their zone (equal instants compare equal)."""
+    """Its attributes; datetimes also by their offset, zone name and text."""
     return {
-        k: (v, v.tzinfo) if isinstance(v, datetime.datetime) else v
+        k: (v, v.utcoffset(), v.tzname(), v.isoformat()) if isinstance(v, datetime.datetime) else v
         for k, v in vars(instance).items()
     }
 

@@ -106,7 +106,8 @@ def read_models(model: type[M], rows: Iterable[Mapping[str, Any]]) -> list[M]:
 
     The same instances as Tortoise's ``Model._init_from_db(**row)`` (a test compares
     them), for the rows read by hand-written SQL on hot paths: the per-model work is done
-    once, enum columns are looked up instead of converted, and rows need not be dicts.
+    once, enum columns are looked up instead of converted, UTC datetimes are kept as
+    asyncpg returns them (:func:`_utc_datetime`), and rows need not be dicts.
     A row missing a column is left to ``_init_from_db``, which builds a partial model.
     """
     build = _reader(model)
@@ -161,19 +162,20 @@ def _reader(model: type[M]) -> Callable[[Mapping[str, Any]], M]:
 
 
 def _utc_datetime(field: DatetimeField) -> Callable[[Any], Any]:
-    """Tortoise's conversion, short-cut for what asyncpg returns: aware, in UTC.
+    """Tortoise's conversion, except for what asyncpg returns: aware, in UTC.
 
-    With ``use_tz``, Tortoise converts an aware datetime with ``astimezone`` to the
-    default zone; this does the same without asking, per value, how it is configured.
+    With ``use_tz`` and UTC as the default zone, Tortoise converts such a value to the
+    same instant with ``ZoneInfo("UTC")`` in place of ``datetime.UTC``; it is kept as
+    it is (the same instant, offset and name: equal, and printed alike).
     """
     convert = field.to_python_value
     zone = get_default_timezone()
-    if not get_use_tz():
+    if not get_use_tz() or zone.utcoffset(None) != datetime.timedelta(0):
         return convert
 
     def fast(value: Any) -> Any:
         if type(value) is datetime.datetime and value.tzinfo is datetime.UTC:
-            return value.astimezone(zone)
+            return value
         return convert(value)
 
     return fast
