@@ -35,6 +35,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Awaitable
+from types import GeneratorType
 from typing import Any
 
 from graphql import (
@@ -662,11 +663,22 @@ def _values_are_not_awaitable(is_awaitable: Any) -> Any:
     """
 
     def check(value: Any) -> bool:
-        if type(value) in _PLAIN:
+        kind = type(value)
+        if kind in _VALUE_TYPES:
             return False
-        return not isinstance(value, Model) and is_awaitable(value)
+        if isinstance(value, Model) or not is_awaitable(value):
+            if kind is not GeneratorType and len(_VALUE_TYPES) < 4096:
+                _VALUE_TYPES.add(kind)
+            return False
+        return True
 
     return check
+
+
+# Types seen not to be awaitable (beside the plain ones): ``await`` looks for
+# ``__await__`` on the type, so any other instance of theirs is a value too (a
+# generator's flags are its own, so generators are asked each time).
+_VALUE_TYPES: set[type] = set(_PLAIN)
 
 
 class _ItemPlan:
