@@ -29,7 +29,7 @@ Ctx = Info[Context, Any]
 
 async def current_campaign(info: Ctx) -> Campaign | None:
     """The campaign open today (Beijing date), if any. Campaign dates never overlap."""
-    return await info.context.loaders.workflow.open_campaign.load(info.context.clock.today())
+    return await info.context.loaders.workflow.open_campaign.load(info.context.today)
 
 
 async def open_campaign(info: Ctx) -> Campaign:

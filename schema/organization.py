@@ -90,7 +90,7 @@ class Organization(Node):
             return None
         if campaign_id is None:  # usually fetched with the branch: answer at once
             loaders = info.context.loaders.workflow
-            campaign = peek(loaders.open_campaign, info.context.clock.today())
+            campaign = peek(loaders.open_campaign, info.context.today)
             if campaign is not MISSING and campaign is not None:
                 state = peek(loaders.state, (campaign.id, root.id))
                 if state is not MISSING:
@@ -183,7 +183,10 @@ async def _rectification(
 @strawberry.type
 class OrganizationEdge:
     node: Organization
-    cursor: str
+
+    @strawberry.field
+    def cursor(self) -> str:
+        return encode_cursor(self.node.path)  # type: ignore[attr-defined]
 
 
 @strawberry.type
@@ -194,7 +197,7 @@ class OrganizationConnection:
     @strawberry.field
     def edges(self) -> list[OrganizationEdge]:
         return [
-            OrganizationEdge(node=org, cursor=encode_cursor(org.path))  # type: ignore[arg-type]
+            OrganizationEdge(node=org)  # type: ignore[arg-type]
             for org in self.page.items
         ]
 

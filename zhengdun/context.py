@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from datetime import date
 
 from starlette.requests import Request
 
@@ -35,3 +37,8 @@ class Context:
     viewer: Viewer | None
     request_id: str
     loaders: Loaders = field(default_factory=Loaders)
+
+    @functools.cached_property
+    def today(self) -> date:
+        """Today in Beijing (``clock.today()``), read once: one date for the whole request."""
+        return self.clock.today()
