@@ -106,59 +106,97 @@ def read_models(model: type[M], rows: Iterable[Mapping[str, Any]]) -> list[M]:
 
     The same instances as Tortoise's ``Model._init_from_db(**row)`` (a test compares
     them), for the rows read by hand-written SQL on hot paths: the per-model work is done
-    once, enum columns are looked up instead of converted, UTC datetimes are kept as
-    asyncpg returns them (:func:`_utc_datetime`), and rows need not be dicts.
-    A row missing a column is left to ``_init_from_db``, which builds a partial model.
+    once, and per result only the order of its columns is looked at; enum columns are
+    looked up instead of converted, UTC datetimes are kept as asyncpg returns them
+    (:func:`_utc_datetime`), and rows need not be dicts (asyncpg's records and sqlite's
+    rows are read as they are). Columns the model does not have are ignored; a row
+    missing one of its columns is left to ``_init_from_db``, which builds a partial model.
     """
-    build = _reader(model)
-    return [build(row) for row in rows]
+    return _reader(model).read(rows)
+
+
+class _Reader:
+    """How rows become instances of one model (built once per model)."""
+
+    def __init__(self, model: type[Model]) -> None:
+        meta = model._meta
+        self.model = model
+        self.columns: dict[str, tuple[str, Callable[[Any], Any] | None]] = {
+            key: (attribute, None) for key, attribute, _ in meta.db_native_fields
+        }
+        for key, attribute, field in meta.db_default_fields:
+            self.columns[key] = (attribute, _unless_none(field.field_type))
+        for key, attribute, field in meta.db_complex_fields:
+            convert: Callable[[Any], Any] = field.to_python_value
+            if isinstance(field, CharEnumFieldInstance):
+                convert = _enum_lookup(field)
+            elif isinstance(field, DatetimeField):
+                convert = _utc_datetime(field)
+            self.columns[key] = (attribute, convert)
+        self.fixed = {
+            "_partial": False,
+            "_saved_in_db": True,
+            "_custom_generated_pk": meta.db_pk_column not in meta.generated_db_fields,
+        }
+        # Tortoise sets these with object.__setattr__; where no class attribute of that
+        # name intercepts it (a descriptor), writing the instance's __dict__ is the same.
+        names = [*self.fixed, "_await_when_save", *(a for a, _ in self.columns.values())]
+        self.plain = all(not hasattr(type(getattr(model, n, None)), "__set__") for n in names)
+        self.layouts: dict[tuple[str, ...], _Layout | None] = {}
+
+    def read(self, rows: Iterable[Mapping[str, Any]]) -> list[Any]:
+        rows = list(rows)
+        if not rows:
+            return []
+        keys = tuple(rows[0].keys())
+        if keys not in self.layouts and len(self.layouts) < 64:
+            self.layouts[keys] = self.layout(keys)
+        layout = self.layouts.get(keys)
+        if layout is None:  # a column missing: partial models, as Tortoise builds them
+            return [self.model._init_from_db(**dict(row)) for row in rows]
+        names, conversions, extras = layout
+        model, new, fixed, plain = self.model, self.model.__new__, self.fixed, self.plain
+        built = []
+        for row in rows:
+            values = dict(zip(names, row.values() if type(row) is dict else row, strict=True))
+            for attribute, convert in conversions:
+                values[attribute] = convert(values[attribute])
+            for extra in extras:
+                del values[extra]
+            values.update(fixed, _await_when_save={})
+            instance = new(model)
+            if plain:
+                instance.__dict__.update(values)
+            else:
+                for name, value in values.items():
+                    object.__setattr__(instance, name, value)
+            built.append(instance)
+        return built
+
+    def layout(self, keys: tuple[str, ...]) -> _Layout | None:
+        """Attribute names by position, the conversions, and the columns to drop."""
+        if not set(self.columns) <= set(keys) or len(set(keys)) != len(keys):
+            return None
+        attributes = {attribute for attribute, _ in self.columns.values()}
+        extras = [key for key in keys if key not in self.columns]
+        if any(extra in attributes for extra in extras):
+            return None  # an extra column named like an attribute: keep it simple
+        names = [self.columns[key][0] if key in self.columns else key for key in keys]
+        conversions = [
+            (attribute, convert)
+            for attribute, convert in self.columns.values()
+            if convert is not None
+        ]
+        return names, conversions, extras
+
+
+# Attribute (or extra column) names in the row's order, conversions, extra columns.
+_Layout = tuple[list[str], list[tuple[str, Callable[[Any], Any]]], list[str]]
 
 
 @functools.cache
-def _reader(model: type[M]) -> Callable[[Mapping[str, Any]], M]:
-    meta = model._meta
-    columns: list[tuple[str, str, Callable[[Any], Any] | None]] = [
-        (key, attribute, None) for key, attribute, _ in meta.db_native_fields
-    ]
-    for key, attribute, field in meta.db_default_fields:
-        columns.append((key, attribute, _unless_none(field.field_type)))
-    for key, attribute, field in meta.db_complex_fields:
-        convert: Callable[[Any], Any] = field.to_python_value
-        if isinstance(field, CharEnumFieldInstance):
-            convert = _enum_lookup(field)
-        elif isinstance(field, DatetimeField):
-            convert = _utc_datetime(field)
-        columns.append((key, attribute, convert))
-    fixed = {
-        "_partial": False,
-        "_saved_in_db": True,
-        "_custom_generated_pk": meta.db_pk_column not in meta.generated_db_fields,
-    }
-    new = model.__new__
-    # Tortoise sets these with object.__setattr__; where no class attribute of that name
-    # intercepts it (a descriptor), writing the instance's __dict__ is the same.
-    names = [*fixed, "_await_when_save", *(attribute for _, attribute, _ in columns)]
-    plain = all(not hasattr(type(getattr(model, name, None)), "__set__") for name in names)
-    setattr_ = object.__setattr__
-
-    def build(row: Mapping[str, Any]) -> M:
-        try:
-            values = {
-                attribute: row[key] if convert is None else convert(row[key])
-                for key, attribute, convert in columns
-            }
-        except (KeyError, IndexError):
-            return model._init_from_db(**dict(row))
-        instance = new(model)
-        values.update(fixed, _await_when_save={})
-        if plain:
-            instance.__dict__.update(values)
-        else:
-            for name, value in values.items():
-                setattr_(instance, name, value)
-        return instance
-
-    return build
+def _reader(model: type[Model]) -> _Reader:
+    return _Reader(model)
 
 
 def _utc_datetime(field: DatetimeField) -> Callable[[Any], Any]:
