@@ -11,14 +11,16 @@ from datetime import date
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
+from tortoise.models import Model
 
 from models.campaign import Campaign, ChecklistTemplate
 from models.organization import Organization
 from models.rectification import BranchState, Review, SelfCheck
-from zhengdun.db import any_of, connection, placeholder, read_models
+from zhengdun.db import any_of, connection, is_postgres, placeholder, read_models
 
 K = TypeVar("K")
 V = TypeVar("V")
+M = TypeVar("M", bound=Model)
 
 ChildrenKey = tuple[int, int, str | None]  # (parent id, page size, after path)
 PageKey = tuple[int, tuple[int, ...]]  # (campaign id, the branch ids of one page)
@@ -78,8 +80,15 @@ def peek(loader: DataLoader[Any, Any], key: Any) -> Any:
 MISSING = _MISSING
 
 
+async def _by_id(model: type[M], table: str, ids: list[int]) -> dict[int, M]:
+    conn = connection()
+    among, params = any_of(conn, 1, ids)
+    _, rows = await conn.execute_query(f"SELECT * FROM {table} WHERE id{among}", params)
+    return {row.pk: row for row in read_models(model, rows)}
+
+
 async def _orgs_by_id(ids: list[int]) -> list[Organization | None]:
-    found = {org.id: org for org in await Organization.filter(id__in=ids)}
+    found = await _by_id(Organization, "organization", ids)
     return [found.get(i) for i in ids]
 
 
@@ -137,16 +146,27 @@ class Loaders:
 
 
 async def _campaigns_by_id(ids: list[int]) -> list[Campaign | None]:
-    found = {c.id: c for c in await Campaign.filter(id__in=ids)}
+    found = await _by_id(Campaign, "campaign", ids)
     return [found.get(i) for i in ids]
 
 
 async def _campaigns_open_on(days: list[date]) -> list[Campaign | None]:
-    """The campaign open on each (Beijing) date; asked once per request, whatever the fields."""
+    """The campaign open on each (Beijing) date; asked once per request, whatever the fields.
+
+    Campaign dates never overlap (campaigns are made one after another), so there is
+    at most one.
+    """
+    conn = connection()
+    sql = (
+        f"SELECT * FROM campaign WHERE starts_on <= {placeholder(conn, 1)} "
+        f"AND ends_on >= {placeholder(conn, 2)} AND closed_at IS NULL ORDER BY id LIMIT 1"
+    )
     found = []
     for day in days:
-        candidates = await Campaign.filter(starts_on__lte=day, ends_on__gte=day, closed_at=None)
-        found.append(candidates[0] if candidates else None)
+        on = day if is_postgres(conn) else day.isoformat()  # SQLite keeps dates as ISO text
+        _, rows = await conn.execute_query(sql, [on, on])
+        campaigns = read_models(Campaign, rows)
+        found.append(campaigns[0] if campaigns else None)
     return found
 
 

@@ -3,20 +3,20 @@
 Strawberry sends a field with a resolver or a permission through a generic chain:
 argument conversion, an ``Info`` object, the field extensions folded with
 ``functools.partial``, then the resolver. For a field whose arguments are plain scalars
-(which strawberry passes on unconverted), whose resolver is synchronous and whose only
-extensions are permission checks, that chain does nothing but rename the arguments,
-call the permission classes and then the resolver, at several µs a field, which adds
-up over the thousands of fields of a big response (docs/benchmarks.md).
+(which strawberry passes on unconverted) and whose only extensions are synchronous
+permission checks, that chain does nothing but rename the arguments, call the
+permission classes and then the resolver (whose awaitable, if it is asynchronous, the
+executor awaits), at several µs a field, which adds up over the thousands of fields of
+a big response (docs/benchmarks.md).
 
 :func:`install` gives such fields one precomputed closure that does exactly that:
 the same permission classes, in the same order, called with the same ``Info`` and
 arguments, with a refusal reported by the permission extension itself; then the
 resolver with its reserved parameters (``self``/``root``/``parent``/``info``) bound as
 strawberry binds them. Fields with input objects, enums or lists among their
-arguments, async resolvers, async permissions or other extensions keep strawberry's
-chain.
+arguments, async permissions or other extensions keep strawberry's chain.
 
-A field whose resolver takes no info (or is marked :func:`context_only`), guarded only
+A synchronous field whose resolver takes no info (or is marked :func:`context_only`), guarded only
 by rules that decide from the viewer and the source (``ViewerRule.source_only``), also
 gets a ``direct(source, context)`` entry: the same rules' ``decide`` and the same
 resolver, called as the field is when the document gives it no arguments, without an
@@ -91,7 +91,7 @@ def install(schema: strawberry.Schema) -> list[str]:
 
 
 def _qualifies(field: StrawberryField, scalars: Any) -> bool:
-    if field.is_async or field.is_subscription:
+    if field.is_subscription:
         return False
     for argument in field.arguments:
         kind = argument.type
@@ -156,6 +156,8 @@ def _direct(
         def resolve_plain(source: Any, raw_info: GraphQLResolveInfo) -> Any:
             return call(source, None, {})
 
+        if field.is_async:  # its awaitable is awaited where the executor awaits
+            return resolve_plain
         if resolver is None:
             setattr(
                 resolve_plain, DIRECT, lambda source, context: default_resolver(source, python_name)
@@ -177,6 +179,14 @@ def _direct(
                 return extension._on_unauthorized(permission)
         return call(source, info, kwargs)
 
+    if field.is_async:
+        # Checked when awaited, as strawberry does: a refusal is then settled with the
+        # other fields of its level instead of cutting the level short.
+        async def resolve_async(source: Any, raw_info: GraphQLResolveInfo, **arguments: Any) -> Any:
+            value = resolve(source, raw_info, **arguments)
+            return await value if inspect.isawaitable(value) else value
+
+        return resolve_async
     if (takes_info and not context_only) or not all(
         _source_only(permission) for _, permission in checks
     ):

@@ -101,6 +101,9 @@ def test_the_served_schema_runs_level_by_level(settings: Settings) -> None:
     direct = fast_fields.install(schema)
     # Permission-guarded fields take the direct path, and keep their permission.
     assert {"Organization.sector", "Organization.rectification", "Organization.name"} <= set(direct)
+    # Asynchronous ones too (checked when awaited); input objects keep strawberry's chain.
+    assert {"Organization.children", "Query.campaigns"} <= set(direct)
+    assert "Mutation.submitSelfCheck" not in direct
     with pytest.raises(ValueError, match="ZHENGDUN_EXECUTOR"):
         build_schema(Settings(database_url=settings.database_url, executor="fast"))
 
