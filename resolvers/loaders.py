@@ -43,17 +43,19 @@ class KnownFirst(DataLoader[K, V]):
     """
 
     def __init__(self, load: Callable[[list[K]], Awaitable[list[V]]]) -> None:
-        self.known: dict[K, V] = {}
-        self._load = load
-        super().__init__(load_fn=self._known_or_loaded)
+        known: dict[K, V] = {}
 
-    async def _known_or_loaded(self, keys: list[K]) -> list[V]:
-        known = self.known
-        missing = [key for key in keys if key not in known]
-        if missing:
-            for key, value in zip(missing, await self._load(missing), strict=True):
-                known.setdefault(key, value)
-        return [known[key] for key in keys]
+        async def known_or_loaded(keys: list[K]) -> list[V]:
+            missing = [key for key in keys if key not in known]
+            if missing:
+                for key, value in zip(missing, await load(missing), strict=True):
+                    known.setdefault(key, value)
+            return [known[key] for key in keys]
+
+        # A closure, not a bound method: the loader holding its own method would be a
+        # reference cycle, and the request's rows would wait for the cyclic collector.
+        self.known = known
+        super().__init__(load_fn=known_or_loaded)
 
     def put_many(self, data: Iterable[tuple[K, V]]) -> None:
         known = self.known
@@ -230,16 +232,20 @@ class WorkflowLoaders:
         self.self_checks: DataLoader[tuple[int, int], list[SelfCheck]] = _loader(_self_checks_of)
         self.self_check: DataLoader[int, SelfCheck | None] = _loader(_self_checks_by_id)
         self.review: DataLoader[int, Review | None] = _loader(_reviews_of)
-        self.page_states: DataLoader[PageKey, None] = _loader(self._page_states)
+        state = self.state
 
-    async def _page_states(self, keys: list[PageKey]) -> list[None]:
-        """The states of whole pages of branches, put into ``state`` (not returned).
+        async def page_states(keys: list[PageKey]) -> list[None]:
+            """The states of whole pages of branches, put into ``state`` (not returned).
 
-        Pages listed on one level come in one batch and are read in one query per
-        campaign, as ``state.load_many`` would, with one future per page instead of one
-        per branch (a county's page holds hundreds); ``state`` keeps the rows.
-        """
-        wanted = [(campaign_id, b) for campaign_id, ids in keys for b in ids]
-        found = await states_by_key(wanted)
-        self.state.put_many(zip(wanted, found, strict=True))
-        return [None] * len(keys)
+            Pages listed on one level come in one batch and are read in one query per
+            campaign, as ``state.load_many`` would, with one future per page instead of
+            one per branch (a county's page holds hundreds); ``state`` keeps the rows.
+            A closure over ``state`` rather than a method, so that no reference cycle
+            keeps the request's rows for the cyclic collector.
+            """
+            wanted = [(campaign_id, b) for campaign_id, ids in keys for b in ids]
+            found = await states_by_key(wanted)
+            state.put_many(zip(wanted, found, strict=True))
+            return [None] * len(keys)
+
+        self.page_states: DataLoader[PageKey, None] = _loader(page_states)

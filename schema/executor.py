@@ -33,8 +33,9 @@ executor; middleware is applied as graphql-core does.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections import deque
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from types import GeneratorType
 from typing import Any
 
@@ -47,6 +48,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
+    GraphQLResolveInfoHelpers,
     GraphQLString,
     located_error,
 )
@@ -184,11 +186,31 @@ class TypePlan:
         )
 
 
+def _weakly(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method``, holding its object weakly (for helpers that outlive no execution)."""
+    ref = weakref.WeakMethod(method)
+
+    def call(*args: Any) -> Any:
+        bound = ref()
+        if bound is None:
+            raise RuntimeError("the execution these helpers belong to has ended")
+        return bound(*args)
+
+    return call
+
+
 class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's executor, with queries completed level by level."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # graphql-core's helpers hold the executor's bound methods, and the executor holds
+        # them: a reference cycle through the context and every row of the response, which
+        # only the cyclic garbage collector would free. Held weakly, the request's objects
+        # are freed by reference counting as soon as the response is built.
+        self.async_helpers = GraphQLResolveInfoHelpers(
+            gather=_weakly(self.gather_async_work), track=_weakly(self.track_async_work)
+        )
         self.is_awaitable = _values_are_not_awaitable(self.is_awaitable)  # type: ignore[method-assign]
         # Keyed by id(): each plan keeps its field set alive beside it.
         self._plans: dict[tuple[str, int], tuple[Any, TypePlan]] = {}
