@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import pytest
+
 from models.campaign import Campaign
 from models.organization import Organization
 from models.rectification import BranchState, SelfCheck
@@ -48,10 +50,32 @@ async def test_the_same_instances_as_init_from_db(api: Api) -> None:
         theirs = [model._init_from_db(**dict(row)) for row in found]
         assert [type(o) for o in ours] == [model] * len(found)
         assert [described(o) for o in ours] == [described(t) for t in theirs], table
+        # The same from dicts (read by name), and with a column the model does not have.
+        as_dicts = read_models(model, [dict(row) for row in found])
+        assert [described(o) for o in as_dicts] == [described(t) for t in theirs], table
+        ranked = await rows(f"SELECT t.*, 7 AS rn FROM {table} t ORDER BY id")
+        assert [described(o) for o in read_models(model, ranked)] == [
+            described(t) for t in theirs
+        ], table
     # Enum columns are members, datetimes aware: what the schema reads.
     states = read_models(BranchState, await rows("SELECT * FROM branch_state ORDER BY id"))
     assert {s.status.value for s in states} == {"PASSED", "KEY_RECTIFYING"}
     assert all(s.updated_at.tzinfo is not None for s in states)
+
+    # A value the inline look-up does not know: converted as Tortoise converts it, which
+    # here means its error; the rows before it in the same result are unaffected.
+    [good, bad] = [dict(row) for row in await rows("SELECT * FROM branch_state ORDER BY id")]
+    bad["status"] = "NO_SUCH_STATUS"
+    with pytest.raises(ValueError) as ours_error:
+        read_models(BranchState, [good, bad])
+    with pytest.raises(ValueError) as theirs_error:
+        BranchState._init_from_db(**bad)
+    assert str(ours_error.value) == str(theirs_error.value)
+    bad["status"] = "PASSED"
+    assert [s.status.value for s in read_models(BranchState, [good, bad])] == [
+        good["status"],
+        "PASSED",
+    ]
 
     # A row without every column: a partial model, as Tortoise makes it.
     [partial] = read_models(

@@ -106,10 +106,10 @@ def read_models(model: type[M], rows: Iterable[Mapping[str, Any]]) -> list[M]:
 
     The same instances as Tortoise's ``Model._init_from_db(**row)`` (a test compares
     them), for the rows read by hand-written SQL on hot paths: the per-model work is done
-    once, and per result only the order of its columns is looked at; enum columns are
-    looked up instead of converted, UTC datetimes are kept as asyncpg returns them
-    (:func:`_utc_datetime`), and rows need not be dicts (asyncpg's records and sqlite's
-    rows are read as they are). Columns the model does not have are ignored; a row
+    once, and once per layout of columns a reader is generated (:meth:`_Reader.compile`);
+    enum columns are looked up instead of converted, UTC datetimes are kept as asyncpg
+    returns them (:class:`_UTCDatetime`), and rows need not be dicts (asyncpg's records
+    and sqlite's rows are read by position). Columns the model does not have are ignored; a row
     missing one of its columns is left to ``_init_from_db``, which builds a partial model.
     """
     return _reader(model).read(rows)
@@ -129,7 +129,7 @@ class _Reader:
         for key, attribute, field in meta.db_complex_fields:
             convert: Callable[[Any], Any] = field.to_python_value
             if isinstance(field, CharEnumFieldInstance):
-                convert = _enum_lookup(field)
+                convert = _EnumLookup(field)
             elif isinstance(field, DatetimeField):
                 convert = _utc_datetime(field)
             self.columns[key] = (attribute, convert)
@@ -138,40 +138,114 @@ class _Reader:
             "_saved_in_db": True,
             "_custom_generated_pk": meta.db_pk_column not in meta.generated_db_fields,
         }
-        # Tortoise sets these with object.__setattr__; where no class attribute of that
-        # name intercepts it (a descriptor), writing the instance's __dict__ is the same.
+        # Tortoise sets these with object.__setattr__ on an instance from object.__new__;
+        # where no class attribute of that name intercepts it (a descriptor), giving the
+        # instance its __dict__ whole is the same.
         names = [*self.fixed, "_await_when_save", *(a for a, _ in self.columns.values())]
-        self.plain = all(not hasattr(type(getattr(model, n, None)), "__set__") for n in names)
-        self.layouts: dict[tuple[str, ...], _Layout | None] = {}
+        self.plain = model.__new__ is object.__new__ and all(
+            not hasattr(type(getattr(model, n, None)), "__set__") for n in names
+        )
+        self.readers: dict[
+            tuple[bool, tuple[str, ...]], Callable[[list[Any]], list[Any]] | None
+        ] = {}
 
     def read(self, rows: Iterable[Mapping[str, Any]]) -> list[Any]:
         rows = list(rows)
         if not rows:
             return []
+        by_key = type(rows[0]) is dict
         keys = tuple(rows[0].keys())
-        if keys not in self.layouts and len(self.layouts) < 64:
-            self.layouts[keys] = self.layout(keys)
-        layout = self.layouts.get(keys)
-        if layout is None:  # a column missing: partial models, as Tortoise builds them
+        shape = (by_key, keys)
+        if shape not in self.readers and len(self.readers) < 64:
+            self.readers[shape] = self.compile(keys, by_key)
+        read = self.readers.get(shape)
+        if read is None:  # a column missing: partial models, as Tortoise builds them
             return [self.model._init_from_db(**dict(row)) for row in rows]
+        return read(rows)
+
+    def values(self, layout: _Layout, row: Any) -> dict[str, Any]:
+        """One row's instance attributes, converted one by one (the reference path)."""
         names, conversions, extras = layout
-        model, new, fixed, plain = self.model, self.model.__new__, self.fixed, self.plain
-        built = []
-        for row in rows:
-            values = dict(zip(names, row.values() if type(row) is dict else row, strict=True))
-            for attribute, convert in conversions:
-                values[attribute] = convert(values[attribute])
-            for extra in extras:
-                del values[extra]
-            values.update(fixed, _await_when_save={})
-            instance = new(model)
-            if plain:
-                instance.__dict__.update(values)
+        values = dict(zip(names, row.values() if type(row) is dict else row, strict=True))
+        for attribute, convert in conversions:
+            values[attribute] = convert(values[attribute])
+        for extra in extras:
+            del values[extra]
+        values.update(self.fixed, _await_when_save={})
+        return values
+
+    def compile(
+        self, keys: tuple[str, ...], by_key: bool
+    ) -> Callable[[list[Any]], list[Any]] | None:
+        """A reader for rows of these columns: one dict display per row.
+
+        Generated once per result layout, as ``dataclasses`` generates ``__init__``:
+        each attribute read from its column by position (by name for dict rows), enum
+        members looked up inline, UTC datetimes passed through inline; a row whose
+        lookup fails goes through :meth:`values`, which converts as Tortoise does (or
+        raises what Tortoise raises). Models whose attributes are set through
+        descriptors are built by :meth:`values` and ``object.__setattr__``.
+        """
+        layout = self.layout(keys)
+        if layout is None:
+            return None
+        model, new, values = self.model, self.model.__new__, self.values
+        if not self.plain:
+
+            def read_each(rows: list[Any]) -> list[Any]:
+                built = []
+                for row in rows:
+                    instance = new(model)
+                    for name, value in values(layout, row).items():
+                        object.__setattr__(instance, name, value)
+                    built.append(instance)
+                return built
+
+            return read_each
+        namespace: dict[str, Any] = {
+            "new": new, "model": model, "values": values, "layout": layout,
+            "DT": datetime.datetime, "UTC": datetime.UTC,
+        }  # fmt: skip
+        entries = []
+        for position, key in enumerate(keys):
+            if key not in self.columns:
+                continue
+            attribute, convert = self.columns[key]
+            cell = f"row[{key!r}]" if by_key else f"row[{position}]"
+            if convert is None:
+                entries.append(f"{attribute!r}: {cell}")
+            elif isinstance(convert, _EnumLookup):
+                namespace[f"E{position}"] = convert.members
+                entries.append(f"{attribute!r}: E{position}[{cell}]")
+            elif isinstance(convert, _UTCDatetime):
+                namespace[f"C{position}"] = convert
+                entries.append(
+                    f"{attribute!r}: (v{position} if type(v{position} := {cell}) is DT "
+                    f"and v{position}.tzinfo is UTC else C{position}(v{position}))"
+                )
             else:
-                for name, value in values.items():
-                    object.__setattr__(instance, name, value)
-            built.append(instance)
-        return built
+                namespace[f"C{position}"] = convert
+                entries.append(f"{attribute!r}: C{position}({cell})")
+        entries += [f"{name!r}: {value!r}" for name, value in self.fixed.items()]
+        entries.append("'_await_when_save': {}")
+        source = "\n".join(
+            [
+                "def read(rows):",
+                "    built = []",
+                "    for row in rows:",
+                "        try:",
+                f"            attributes = {{{', '.join(entries)}}}",
+                "        except (KeyError, TypeError):",
+                "            attributes = values(layout, row)",
+                "        instance = new(model)",
+                "        instance.__dict__ = attributes",
+                "        built.append(instance)",
+                "    return built",
+            ]
+        )
+        exec(compile(source, f"<read_models {model.__name__}>", "exec"), namespace)
+        read: Callable[[list[Any]], list[Any]] = namespace["read"]
+        return read
 
     def layout(self, keys: tuple[str, ...]) -> _Layout | None:
         """Attribute names by position, the conversions, and the columns to drop."""
@@ -199,42 +273,49 @@ def _reader(model: type[Model]) -> _Reader:
     return _Reader(model)
 
 
-def _utc_datetime(field: DatetimeField) -> Callable[[Any], Any]:
+class _UTCDatetime:
     """Tortoise's conversion, except for what asyncpg returns: aware, in UTC.
 
     With ``use_tz`` and UTC as the default zone, Tortoise converts such a value to the
     same instant with ``ZoneInfo("UTC")`` in place of ``datetime.UTC``; it is kept as
     it is (the same instant, offset and name: equal, and printed alike).
     """
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        self.convert = convert
+
+    def __call__(self, value: Any) -> Any:
+        if type(value) is datetime.datetime and value.tzinfo is datetime.UTC:
+            return value
+        return self.convert(value)
+
+
+def _utc_datetime(field: DatetimeField) -> Callable[[Any], Any]:
     convert = field.to_python_value
     zone = get_default_timezone()
     if not get_use_tz() or zone.utcoffset(None) != datetime.timedelta(0):
         return convert
-
-    def fast(value: Any) -> Any:
-        if type(value) is datetime.datetime and value.tzinfo is datetime.UTC:
-            return value
-        return convert(value)
-
-    return fast
+    return _UTCDatetime(convert)
 
 
 def _unless_none(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda value: value if value is None else convert(value)
 
 
-def _enum_lookup(field: CharEnumFieldInstance) -> Callable[[Any], Any]:
-    members: dict[Any, Any] = {member.value: member for member in field.enum_type}
-    members[None] = None
-    convert = field.to_python_value
+class _EnumLookup:
+    """An enum column's member by its value (``None`` for NULL); Tortoise's conversion,
+    with its errors, for anything else."""
 
-    def lookup(value: Any) -> Any:
+    def __init__(self, field: CharEnumFieldInstance) -> None:
+        self.members: dict[Any, Any] = {member.value: member for member in field.enum_type}
+        self.members[None] = None
+        self.convert = field.to_python_value
+
+    def __call__(self, value: Any) -> Any:
         try:
-            return members[value]
+            return self.members[value]
         except (KeyError, TypeError):
-            return convert(value)  # whatever Tortoise makes of it, or its error
-
-    return lookup
+            return self.convert(value)
 
 
 def _tortoise_cli_config() -> dict[str, Any]:
