@@ -25,6 +25,7 @@ from bench.scenarios import M1, M3, M4, gid
 from models.account import Account
 from models.organization import Organization
 from schema.build import build_schema
+from zhengdun.app import settle_heap
 from zhengdun.clock import Clock
 from zhengdun.config import load_settings
 from zhengdun.context import Context, Viewer
@@ -45,6 +46,7 @@ async def main(args: argparse.Namespace) -> None:
             a.username: a for a in await Account.filter(username__in=[f"u{o.id}" for o in orgs])
         }
         clock = Clock()
+        settle_heap()  # the garbage collector as in a served process
 
         async def once(org: Organization) -> None:
             viewer = Viewer(account=admins[f"u{org.id}"], organization=org, session_id=0)
