@@ -22,7 +22,9 @@ of such fields: an object whose selected fields all are (a row of figures, a lis
 ``{ sector totalBranches }``, a page of edges with their nodes and a branch's status)
 is completed in one call, without a position per field; if anything in it fails or is
 null where it may not be, it is completed again field by field, which reports the
-error where graphql-core would.
+error where graphql-core would. Such an object checks the distinct permission rules of
+its fields once each before reading them (GUARDS): a refusal, too, sends it down the
+field-by-field path, where the refused field's own check reports it.
 
 Null propagation follows the specification: a null (or error) in a non-null position
 nulls the nearest nullable enclosing position, and work queued below a nulled position
@@ -83,6 +85,12 @@ _PLAIN = frozenset({type(None), bool, int, float, str, list, dict, tuple})
 DIRECT = "zhengdun_direct"
 # Set beside DIRECT when the direct resolver only reads this attribute of its source.
 ATTRIBUTE = "zhengdun_attribute"
+# Set on a direct resolver whose permission checks are rules decided by
+# ``rule.decide(viewer, source, None, {})`` alone: GUARDS holds those rules and UNGUARDED
+# the same resolver without them. An object completed at once checks each distinct rule
+# of its fields once (fields of one type mostly share their rules), then calls these.
+GUARDS = "zhengdun_guards"
+UNGUARDED = "zhengdun_unguarded"
 
 
 class Slot:
@@ -154,10 +162,27 @@ class FieldPlan:
 Leaf = tuple[Any, Any, bool, type | None, str | None]
 # How a field of a flat object is completed.
 _LEAF, _OBJECT, _LIST = 0, 1, 2
-# Response name, kind, direct resolver, attribute read (if that is all it does),
-# non-null; for leaves their type and identity type; for objects and lists of objects
-# the object type's ``is_type_of``, its flat entries, and whether items are non-null.
+# Response name, kind, direct resolver (unguarded where the rules are its Flat's),
+# attribute read (if that is all it does), non-null; for leaves their type and identity
+# type; for objects and lists of objects the object type's ``is_type_of``, its Flat,
+# and whether items are non-null.
 Entry = tuple[str, int, Any, str | None, bool, Any, type | None, Any, Any, bool]
+# An object completed at once: the distinct rules its fields are guarded by (checked
+# first, once each, on the object), and its entries.
+Flat = tuple[tuple[Any, ...], tuple[Entry, ...]]
+
+
+def _guards(direct: Any) -> tuple[tuple[Any, ...], Any]:
+    """The rules a direct resolver checks and the resolver without them, where it says;
+    else no rules and the resolver as it is (it checks whatever it checks itself)."""
+    guards = getattr(direct, GUARDS, None)
+    if guards is None:
+        return (), direct
+    return guards, getattr(direct, UNGUARDED)
+
+
+def _distinct(guards: Any) -> tuple[Any, ...]:
+    return tuple({id(rule): rule for rule in guards}.values())
 
 
 class TypePlan:
@@ -172,18 +197,22 @@ class TypePlan:
     __slots__ = ("fields", "flat")
 
     def __init__(
-        self, fields: list[tuple[str, FieldPlan | None]], entries: list[Entry | None]
+        self,
+        fields: list[tuple[str, FieldPlan | None]],
+        entries: list[tuple[Entry, tuple[Any, ...]] | None],
     ) -> None:
-        # An object or list field that can be completed without an info keeps its entry.
-        self.fields = [
-            (name, plan, entry if entry is not None and entry[1] != _LEAF else None)
-            for (name, plan), entry in zip(fields, entries, strict=True)
+        # An object or list field that can be completed without an info keeps its entry
+        # (with its own rules).
+        self.fields: list[tuple[str, FieldPlan | None, Flat | None]] = [
+            (name, plan, (found[1], (found[0],)) if found and found[0][1] != _LEAF else None)
+            for (name, plan), found in zip(fields, entries, strict=True)
         ]
-        self.flat: tuple[Entry, ...] | None = (
-            tuple(entries)  # type: ignore[arg-type]
-            if entries and all(entry is not None for entry in entries)
-            else None
-        )
+        self.flat: Flat | None = None
+        if entries and all(found is not None for found in entries):
+            self.flat = (
+                _distinct(rule for found in entries for rule in found[1]),  # type: ignore[index]
+                tuple(found[0] for found in entries),  # type: ignore[index]
+            )
 
 
 def _weakly(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -295,24 +324,16 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         self._plans[key] = (grouped_field_set, type_plan)
         return type_plan
 
-    def _entry(self, name: str, plan: FieldPlan | None) -> Entry | None:
-        """How the field is completed in a flat object; None if it cannot be."""
+    def _entry(self, name: str, plan: FieldPlan | None) -> tuple[Entry, tuple[Any, ...]] | None:
+        """How the field is completed in a flat object, and the rules it is guarded by;
+        None if it cannot be."""
         if plan is None or plan.direct is None:
             return None
+        guards, unguarded = _guards(plan.direct)
         if plan.leaf is not None:
-            direct, leaf_type, non_null, identity, attribute = plan.leaf
-            return (
-                name,
-                _LEAF,
-                direct,
-                attribute,
-                non_null,
-                leaf_type,
-                identity,
-                None,
-                None,
-                False,
-            )
+            _direct, leaf_type, non_null, identity, attribute = plan.leaf
+            entry = (name, _LEAF, unguarded, attribute, non_null, leaf_type, identity)
+            return (*entry, None, None, False), guards
         kind, item_non_null = _OBJECT, False
         field_type = plan.return_type
         non_null = isinstance(field_type, GraphQLNonNull)
@@ -329,18 +350,8 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         flat = self._plan(field_type, grouped).flat
         if flat is None:
             return None
-        return (
-            name,
-            kind,
-            plan.direct,
-            plan.attribute,
-            non_null,
-            None,
-            None,
-            field_type.is_type_of,
-            flat,
-            item_non_null,
-        )
+        entry = (name, kind, unguarded, plan.attribute, non_null, None, None)
+        return (*entry, field_type.is_type_of, flat, item_non_null), guards
 
     # -- execution -----------------------------------------------------------------
 
@@ -354,7 +365,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
                 if field is None:
                     continue
                 if entry is not None:
-                    done = self._flat((entry,), source)
+                    done = self._flat(entry, source)
                     if done is not None:
                         result[response_name] = done[response_name]
                         continue
@@ -536,15 +547,22 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
             known = self._enum_names[key] = self.complete_leaf_value(leaf_type, value)
         return known
 
-    def _flat(self, entries: tuple[Entry, ...], source: Any) -> dict[str, Any] | None:
+    def _flat(self, flat: Flat, source: Any) -> dict[str, Any] | None:
         """An object completed at once; None if one of its fields needs the full path.
 
-        Direct resolvers have no side effects, so on None the object is completed again
-        field by field, and whatever went wrong is reported there, with its path.
+        Direct resolvers have no side effects, so on None (a rule refusing included)
+        the object is completed again field by field, and whatever went wrong is
+        reported there, with its path.
         """
         result: dict[str, Any] = {}
         context = self.context_value
+        guards, entries = flat
         try:
+            if guards:
+                viewer = context.viewer
+                for rule in guards:
+                    if rule.decide(viewer, source, None, {}) is not True:
+                        return None
             for (
                 name,
                 kind,
@@ -588,7 +606,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         return result
 
     def _flat_items(
-        self, entries: tuple[Entry, ...], is_type_of: Any, non_null: bool, value: Any
+        self, flat: Flat, is_type_of: Any, non_null: bool, value: Any
     ) -> list[Any] | None:
         """A list of flat objects completed at once; None as for :meth:`_flat`."""
         if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
@@ -602,7 +620,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
                 continue
             if is_type_of is not None and is_type_of(item, None) is not True:
                 return None
-            done = self._flat(entries, item)
+            done = self._flat(flat, item)
             if done is None:
                 return None
             items.append(done)

@@ -41,7 +41,7 @@ from strawberry.types.base import StrawberryOptional
 from strawberry.types.field import StrawberryField
 
 from permissions.base import ViewerRule
-from schema.executor import ATTRIBUTE, DIRECT
+from schema.executor import ATTRIBUTE, DIRECT, GUARDS, UNGUARDED
 
 Resolver = Callable[..., Any]
 CONTEXT_ONLY = "zhengdun_context_only"
@@ -201,6 +201,11 @@ def _direct(
                 return extension._on_unauthorized(rule)
         return bare(source, ContextInfo(context) if context_only else None)
 
+    def unguarded(source: Any, context: Any) -> Any:
+        return bare(source, ContextInfo(context) if context_only else None)
+
+    setattr(direct, GUARDS, tuple(rule for _, rule in rules))
+    setattr(direct, UNGUARDED, unguarded)
     setattr(resolve, DIRECT, direct)
     return resolve
 
