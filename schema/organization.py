@@ -21,6 +21,7 @@ from schema.ids import encode_id
 from schema.mutation import run_mutation
 from schema.node import Node
 from schema.pagination import PageInfo, encode_cursor
+from schema.rectification import Rectification
 from zhengdun.context import Context
 
 OrgType = OrgTypeEnum
@@ -84,8 +85,6 @@ class Organization(Node):
     def rectification(
         root: OrganizationModel, info: Ctx, campaign_id: strawberry.ID | None = None
     ) -> Annotated[BranchRectification, strawberry.lazy("schema.rectification")] | None:
-        from schema.rectification import Rectification
-
         if root.type != OrgTypeEnum.BRANCH:
             return None
         if campaign_id is None:  # usually fetched with the branch: answer at once
