@@ -140,7 +140,8 @@ class _Reader:
         }
         # Tortoise sets these with object.__setattr__ on an instance from object.__new__;
         # where no class attribute of that name intercepts it (a descriptor), giving the
-        # instance its __dict__ whole is the same.
+        # instance its __dict__ whole (object.__setattr__ too: Model.__setattr__ would
+        # look at it) is the same.
         names = [*self.fixed, "_await_when_save", *(a for a, _ in self.columns.values())]
         self.plain = model.__new__ is object.__new__ and all(
             not hasattr(type(getattr(model, n, None)), "__set__") for n in names
@@ -204,6 +205,7 @@ class _Reader:
             return read_each
         namespace: dict[str, Any] = {
             "new": new, "model": model, "values": values, "layout": layout,
+            "set_attribute": object.__setattr__,
             "DT": datetime.datetime, "UTC": datetime.UTC,
         }  # fmt: skip
         entries = []
@@ -238,7 +240,7 @@ class _Reader:
                 "        except (KeyError, TypeError):",
                 "            attributes = values(layout, row)",
                 "        instance = new(model)",
-                "        instance.__dict__ = attributes",
+                "        set_attribute(instance, '__dict__', attributes)",
                 "        built.append(instance)",
                 "    return built",
             ]
