@@ -83,7 +83,8 @@ _PLAIN = frozenset({type(None), bool, int, float, str, list, dict, tuple})
 # A resolver may carry ``direct(source, context)``: the same answer without an info
 # (schema/fast_fields.py). The executor calls it for scalar and enum fields.
 DIRECT = "zhengdun_direct"
-# Set beside DIRECT when the direct resolver only reads this attribute of its source.
+# Set beside DIRECT (and on UNGUARDED) when the resolver only reads this attribute of its
+# source.
 ATTRIBUTE = "zhengdun_attribute"
 # Set on a direct resolver whose permission checks are rules decided by
 # ``rule.decide(viewer, source, None, {})`` alone: GUARDS holds those rules and UNGUARDED
@@ -172,13 +173,15 @@ Entry = tuple[str, int, Any, str | None, bool, Any, type | None, Any, Any, bool]
 Flat = tuple[tuple[Any, ...], tuple[Entry, ...]]
 
 
-def _guards(direct: Any) -> tuple[tuple[Any, ...], Any]:
-    """The rules a direct resolver checks and the resolver without them, where it says;
-    else no rules and the resolver as it is (it checks whatever it checks itself)."""
+def _guards(direct: Any, attribute: str | None) -> tuple[tuple[Any, ...], Any, str | None]:
+    """The rules a direct resolver checks, the resolver without them and the attribute
+    it reads (if that is all it does), where it says; else no rules and the resolver as
+    it is (it checks whatever it checks itself)."""
     guards = getattr(direct, GUARDS, None)
     if guards is None:
-        return (), direct
-    return guards, getattr(direct, UNGUARDED)
+        return (), direct, attribute
+    unguarded = getattr(direct, UNGUARDED)
+    return guards, unguarded, getattr(unguarded, ATTRIBUTE, None)
 
 
 def _distinct(guards: Any) -> tuple[Any, ...]:
@@ -329,9 +332,9 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         None if it cannot be."""
         if plan is None or plan.direct is None:
             return None
-        guards, unguarded = _guards(plan.direct)
+        guards, unguarded, attribute = _guards(plan.direct, plan.attribute)
         if plan.leaf is not None:
-            _direct, leaf_type, non_null, identity, attribute = plan.leaf
+            _direct, leaf_type, non_null, identity, _attribute = plan.leaf
             entry = (name, _LEAF, unguarded, attribute, non_null, leaf_type, identity)
             return (*entry, None, None, False), guards
         kind, item_non_null = _OBJECT, False
@@ -350,7 +353,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         flat = self._plan(field_type, grouped).flat
         if flat is None:
             return None
-        entry = (name, kind, unguarded, plan.attribute, non_null, None, None)
+        entry = (name, kind, unguarded, attribute, non_null, None, None)
         return (*entry, field_type.is_type_of, flat, item_non_null), guards
 
     # -- execution -----------------------------------------------------------------

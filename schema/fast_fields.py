@@ -206,6 +206,8 @@ def _direct(
 
     setattr(direct, GUARDS, tuple(rule for _, rule in rules))
     setattr(direct, UNGUARDED, unguarded)
+    if resolver is None and default_resolver is getattr:
+        setattr(unguarded, ATTRIBUTE, python_name)
     setattr(resolve, DIRECT, direct)
     return resolve
 
