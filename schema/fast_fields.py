@@ -194,15 +194,15 @@ def _direct(
 
     rules = [(extension, cast(ViewerRule, permission)) for extension, permission in checks]
 
+    def unguarded(source: Any, context: Any) -> Any:
+        return bare(source, ContextInfo(context) if context_only else None)
+
     def direct(source: Any, context: Any) -> Any:
         """The same checks and resolver, with no arguments, without an info."""
         for extension, rule in rules:
             if rule.decide(context.viewer, source, None, {}) is not True:
                 return extension._on_unauthorized(rule)
-        return bare(source, ContextInfo(context) if context_only else None)
-
-    def unguarded(source: Any, context: Any) -> Any:
-        return bare(source, ContextInfo(context) if context_only else None)
+        return unguarded(source, context)
 
     setattr(direct, GUARDS, tuple(rule for _, rule in rules))
     setattr(direct, UNGUARDED, unguarded)

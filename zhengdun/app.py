@@ -32,8 +32,9 @@ log = logging.getLogger("zhengdun")
 # CPython collects its youngest generation after 700 net allocations of container objects;
 # one M1 request (a county's tree) allocates tens of thousands, most of them garbage by the
 # end of the request, so at 700 the collector runs several times per request and promotes
-# rows still in use to older generations, whose collections walk them again (measured in
-# docs/benchmarks.md: about an eighth of M1's CPU).
+# rows still in use to older generations, whose collections walk them again. Requests leave
+# no reference cycles (tests/test_request_garbage.py), so collecting rarer costs no memory:
+# docs/benchmarks.md, "What changed", item 6.
 GC_YOUNG_THRESHOLD = 10_000
 
 
