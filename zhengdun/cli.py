@@ -106,17 +106,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from zhengdun.serve import serve
 
-    uvicorn.run(
-        "zhengdun.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="info",
-    )
-    return 0
+    return serve(args.host, args.port, args.workers)
 
 
 def cmd_export_schema(args: argparse.Namespace) -> int:
