@@ -24,7 +24,9 @@ is completed in one call, without a position per field; if anything in it fails 
 null where it may not be, it is completed again field by field, which reports the
 error where graphql-core would. Such an object checks the distinct permission rules of
 its fields once each before reading them (GUARDS): a refusal, too, sends it down the
-field-by-field path, where the refused field's own check reports it.
+field-by-field path, where the refused field's own check reports it. Each such
+selection is completed by a function generated for it once per process
+(schema/flat.py).
 
 Null propagation follows the specification: a null (or error) in a non-null position
 nulls the nearest nullable enclosing position, and work queued below a nulled position
@@ -35,23 +37,20 @@ executor; middleware is applied as graphql-core does.
 from __future__ import annotations
 
 import asyncio
+import functools
 import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
-from types import GeneratorType
 from typing import Any
 
 from graphql import (
-    GraphQLBoolean,
     GraphQLError,
-    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLResolveInfoHelpers,
-    GraphQLString,
     located_error,
 )
 from graphql.execution.executor import invalid_return_type_error
@@ -64,12 +63,10 @@ from graphql.type import (
     is_abstract_type,
 )
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from tortoise.models import Model
+
+from schema.flat import IDENTITY, LEAF, LIST, OBJECT, Entry, Flat, values_are_not_awaitable
 
 Container = dict[str, Any] | list[Any]
-# Built-in scalars whose output is the value itself when it already has the right type
-# (what graphql-core's serialisers return for them, minus their checks).
-_IDENTITY: dict[Any, type] = {GraphQLInt: int, GraphQLString: str, GraphQLBoolean: bool}
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
@@ -79,7 +76,6 @@ def _fits(value: Any) -> bool:
 
 
 _UNSET = object()
-_PLAIN = frozenset({type(None), bool, int, float, str, list, dict, tuple})
 # A resolver may carry ``direct(source, context)``: the same answer without an info
 # (schema/fast_fields.py). The executor calls it for scalar and enum fields.
 DIRECT = "zhengdun_direct"
@@ -153,7 +149,7 @@ class FieldPlan:
         if non_null:
             leaf_type = leaf_type.of_type
         self.leaf: Leaf | None = (
-            (direct, leaf_type, non_null, _IDENTITY.get(leaf_type), attribute)
+            (direct, leaf_type, non_null, IDENTITY.get(leaf_type), attribute)
             if direct is not None and isinstance(leaf_type, (GraphQLScalarType, GraphQLEnumType))
             else None
         )
@@ -161,16 +157,6 @@ class FieldPlan:
 
 # Direct resolver, type, non-null, identity type, attribute read (if that is all it does).
 Leaf = tuple[Any, Any, bool, type | None, str | None]
-# How a field of a flat object is completed.
-_LEAF, _OBJECT, _LIST = 0, 1, 2
-# Response name, kind, direct resolver (unguarded where the rules are its Flat's),
-# attribute read (if that is all it does), non-null; for leaves their type and identity
-# type; for objects and lists of objects the object type's ``is_type_of``, its Flat,
-# and whether items are non-null.
-Entry = tuple[str, int, Any, str | None, bool, Any, type | None, Any, Any, bool]
-# An object completed at once: the distinct rules its fields are guarded by (checked
-# first, once each, on the object), and its entries.
-Flat = tuple[tuple[Any, ...], tuple[Entry, ...]]
 
 
 def _guards(direct: Any, attribute: str | None) -> tuple[tuple[Any, ...], Any, str | None]:
@@ -207,12 +193,12 @@ class TypePlan:
         # An object or list field that can be completed without an info keeps its entry
         # (with its own rules).
         self.fields: list[tuple[str, FieldPlan | None, Flat | None]] = [
-            (name, plan, (found[1], (found[0],)) if found and found[0][1] != _LEAF else None)
+            (name, plan, Flat(found[1], (found[0],)) if found and found[0][1] != LEAF else None)
             for (name, plan), found in zip(fields, entries, strict=True)
         ]
         self.flat: Flat | None = None
         if entries and all(found is not None for found in entries):
-            self.flat = (
+            self.flat = Flat(
                 _distinct(rule for found in entries for rule in found[1]),  # type: ignore[index]
                 tuple(found[0] for found in entries),  # type: ignore[index]
             )
@@ -243,7 +229,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         self.async_helpers = GraphQLResolveInfoHelpers(
             gather=_weakly(self.gather_async_work), track=_weakly(self.track_async_work)
         )
-        self.is_awaitable = _values_are_not_awaitable(self.is_awaitable)  # type: ignore[method-assign]
+        self.is_awaitable = values_are_not_awaitable(self.is_awaitable)  # type: ignore[method-assign,assignment]
         # Keyed by id(): each plan keeps its field set alive beside it.
         self._plans: dict[tuple[str, int], tuple[Any, TypePlan]] = {}
         self._objects: deque[tuple[GraphQLObjectType, Any, Path | None, TypePlan, dict, Slot]] = (
@@ -335,15 +321,15 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         guards, unguarded, attribute = _guards(plan.direct, plan.attribute)
         if plan.leaf is not None:
             _direct, leaf_type, non_null, identity, _attribute = plan.leaf
-            entry = (name, _LEAF, unguarded, attribute, non_null, leaf_type, identity)
+            entry = (name, LEAF, unguarded, attribute, non_null, leaf_type, identity)
             return (*entry, None, None, False), guards
-        kind, item_non_null = _OBJECT, False
+        kind, item_non_null = OBJECT, False
         field_type = plan.return_type
         non_null = isinstance(field_type, GraphQLNonNull)
         if non_null:
             field_type = field_type.of_type
         if isinstance(field_type, GraphQLList):
-            kind, field_type = _LIST, field_type.of_type
+            kind, field_type = LIST, field_type.of_type
             item_non_null = isinstance(field_type, GraphQLNonNull)
             if item_non_null:
                 field_type = field_type.of_type
@@ -368,7 +354,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
                 if field is None:
                     continue
                 if entry is not None:
-                    done = self._flat(entry, source)
+                    done = entry.complete(source, self.context_value)
                     if done is not None:
                         result[response_name] = done[response_name]
                         continue
@@ -527,9 +513,9 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         grouped, _defer_usages, _forbidden = self.collect_subfields(return_type, plan.details)
         type_plan = self._plan(return_type, grouped)
         if type_plan.flat is not None:
-            flat = self._flat(type_plan.flat, value)
-            if flat is not None:
-                container[key] = flat  # type: ignore[index]
+            done = type_plan.flat.complete(value, self.context_value)
+            if done is not None:
+                container[key] = done  # type: ignore[index]
                 return
         result: dict[str, Any] = {}
         container[key] = result  # type: ignore[index]
@@ -549,85 +535,6 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         if known is _UNSET:
             known = self._enum_names[key] = self.complete_leaf_value(leaf_type, value)
         return known
-
-    def _flat(self, flat: Flat, source: Any) -> dict[str, Any] | None:
-        """An object completed at once; None if one of its fields needs the full path.
-
-        Direct resolvers have no side effects, so on None (a rule refusing included)
-        the object is completed again field by field, and whatever went wrong is
-        reported there, with its path.
-        """
-        result: dict[str, Any] = {}
-        context = self.context_value
-        guards, entries = flat
-        try:
-            if guards:
-                viewer = context.viewer
-                for rule in guards:
-                    if rule.decide(viewer, source, None, {}) is not True:
-                        return None
-            for (
-                name,
-                kind,
-                direct,
-                attribute,
-                non_null,
-                leaf_type,
-                identity,
-                is_type_of,
-                sub,
-                item_non_null,
-            ) in entries:
-                value = direct(source, context) if attribute is None else getattr(source, attribute)
-                if kind == _LEAF and type(value) is identity:
-                    if not _fits(value):
-                        return None
-                    result[name] = value
-                elif value is None:
-                    if non_null:
-                        return None
-                    result[name] = None
-                elif self.is_awaitable(value):
-                    _discard(value)
-                    return None
-                elif kind == _LEAF:
-                    result[name] = self._leaf_value(leaf_type, value)
-                elif kind == _OBJECT:
-                    if is_type_of is not None and is_type_of(value, None) is not True:
-                        return None
-                    done = self._flat(sub, value)
-                    if done is None:
-                        return None
-                    result[name] = done
-                else:
-                    items = self._flat_items(sub, is_type_of, item_non_null, value)
-                    if items is None:
-                        return None
-                    result[name] = items
-        except Exception:
-            return None
-        return result
-
-    def _flat_items(
-        self, flat: Flat, is_type_of: Any, non_null: bool, value: Any
-    ) -> list[Any] | None:
-        """A list of flat objects completed at once; None as for :meth:`_flat`."""
-        if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
-            return None
-        items: list[Any] = []
-        for item in value:
-            if item is None:
-                if non_null:
-                    return None
-                items.append(None)
-                continue
-            if is_type_of is not None and is_type_of(item, None) is not True:
-                return None
-            done = self._flat(flat, item)
-            if done is None:
-                return None
-            items.append(done)
-        return items
 
     def _complete_list(
         self,
@@ -664,7 +571,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
                 and item is not None
                 and (is_type_of is None or is_type_of(item, info) is True)
             ):
-                done = self._flat(flat, item)
+                done = flat.complete(item, self.context_value)
                 if done is not None:
                     completed[index] = done
                     continue
@@ -687,41 +594,9 @@ def _null_in_non_null(type_name: str, field_name: str) -> TypeError:
     return TypeError(f"Cannot return null for non-nullable field {type_name}.{field_name}.")
 
 
+@functools.cache  # one function per type name: generated flat functions are kept by it
 def _constant(value: Any) -> Any:
     return lambda source, context: value
-
-
-def _discard(awaitable: Any) -> None:
-    close = getattr(awaitable, "close", None)
-    if close is not None:
-        close()  # no "never awaited" warning for a coroutine completed again below
-
-
-def _values_are_not_awaitable(is_awaitable: Any) -> Any:
-    """Tortoise model instances define ``__await__`` (awaiting one returns itself).
-
-    To graphql-core that makes every row a resolver returns look like a pending
-    result: each would be awaited through a coroutine of its own, and every object
-    above it completed asynchronously. A model instance is a value.
-    """
-
-    def check(value: Any) -> bool:
-        kind = type(value)
-        if kind in _VALUE_TYPES:
-            return False
-        if isinstance(value, Model) or not is_awaitable(value):
-            if kind is not GeneratorType and len(_VALUE_TYPES) < 4096:
-                _VALUE_TYPES.add(kind)
-            return False
-        return True
-
-    return check
-
-
-# Types seen not to be awaitable (beside the plain ones): ``await`` looks for
-# ``__await__`` on the type, so any other instance of theirs is a value too (a
-# generator's flags are its own, so generators are asked each time).
-_VALUE_TYPES: set[type] = set(_PLAIN)
 
 
 class _ItemPlan:

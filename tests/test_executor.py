@@ -12,6 +12,7 @@ executor able to cancel that work need not report them).
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -19,11 +20,11 @@ from typing import Any
 import httpx
 import pytest
 import strawberry
-from graphql import get_introspection_query
+from graphql import GraphQLInt, get_introspection_query
 
 from models.organization import OrgType, Sector
 from permissions import CanSeeOrganization, allow
-from schema import fast_fields
+from schema import fast_fields, flat
 from schema.build import build_schema
 from schema.executor import DIRECT, LevelExecutor
 from tests.api import Api, admin, build_tree, campaign, gid, org
@@ -324,3 +325,106 @@ def test_positional_calls_only_where_they_bind_as_strawberry_binds() -> None:
     assert positional["method"]("self", None) == 7
     assert positional["info_first"] is None
     assert positional["keyword_root"] is None
+
+
+class Colour(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+strawberry.enum(Colour)
+
+
+@strawberry.type
+class Cell:
+    """Every kind of leaf a flat object completes inline, and each way it can go wrong."""
+
+    number: int
+    maybe: int | None
+    colour: Colour
+    colour_name: Colour  # holds the value as a plain string, as the progress rows do
+    ident: strawberry.ID
+    ratio: float
+    label: str
+
+
+def cell(**changes: Any) -> Cell:
+    values: dict[str, Any] = {
+        "number": 1, "maybe": None, "colour": Colour.RED, "colour_name": "blue",
+        "ident": strawberry.ID("x"), "ratio": 0.5, "label": "a",
+    }  # fmt: skip
+    return Cell(**{**values, **changes})
+
+
+CELLS = [
+    cell(),
+    cell(maybe=7, colour=Colour.BLUE, colour_name="red"),
+    cell(number=2**31),  # not a 32-bit Int
+    cell(colour_name="green"),  # not a value of the enum
+    cell(number=None),  # null where it may not be
+    cell(number=True, ratio=2),  # coerced as graphql-core coerces them
+]
+
+
+@strawberry.type(name="Query")
+class CellQuery:
+    @strawberry.field
+    def cells(self) -> list[Cell | None]:
+        return [*CELLS, None]
+
+    @strawberry.field
+    def strict(self) -> list[Cell] | None:  # one bad cell nulls the list
+        return [CELLS[0], CELLS[2]]
+
+    @strawberry.field
+    def first(self) -> Cell:
+        return CELLS[1]
+
+
+async def test_generated_flat_objects_answer_as_graphql_core_does() -> None:
+    """The functions generated for flat objects (schema/flat.py) against graphql-core's
+    own executor: same data, same errors at the same paths."""
+    ours = strawberry.Schema(CellQuery, execution_context_class=LevelExecutor)
+    fast_fields.install(ours)
+    reference = strawberry.Schema(CellQuery)
+    query = (
+        "{ cells { number maybe colour colourName ident ratio label }"
+        " strict { number colour } first { label colour } }"
+    )
+    for _ in range(2):  # the second time, from remembered functions and enum answers
+        mine, theirs = await ours.execute(query), await reference.execute(query)
+        assert mine.data == theirs.data
+        assert mine.data is not None and mine.data["first"] == {"label": "a", "colour": "BLUE"}
+        assert mine.data["strict"] is None and mine.data["cells"][2] is None
+        assert mine.data["cells"][5] == {
+            "number": 1, "maybe": None, "colour": "RED", "colourName": "BLUE",
+            "ident": "x", "ratio": 2.0, "label": "a",
+        }  # fmt: skip
+        assert sorted((e.path, e.message) for e in mine.errors or []) == sorted(
+            (e.path, e.message) for e in theirs.errors or []
+        )
+        assert {tuple(e.path or ()) for e in mine.errors or []} == {
+            ("cells", 2, "number"),
+            ("cells", 3, "colourName"),
+            ("cells", 4, "number"),
+            ("strict", 1, "number"),
+        }
+    # Asked again, a selection (``__typename`` included) reuses its generated function.
+    typed = "{ first { __typename label } cells { __typename number } }"
+    await ours.execute(typed)
+    known = dict(flat._COMPILED)
+    assert (await ours.execute(typed)).data == (await reference.execute(typed)).data
+    assert known == flat._COMPILED
+
+
+def test_flat_functions_are_shared_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    def entries(name: str) -> tuple[flat.Entry, ...]:
+        return ((name, flat.LEAF, None, "n", True, GraphQLInt, int, None, None, False),)
+
+    first, again = flat.Flat((), entries("a")), flat.Flat((), entries("a"))
+    assert first.complete is again.complete  # one function per selection, per process
+    assert flat.Flat((), entries("b")).complete is not first.complete
+    monkeypatch.setattr(flat, "CACHE_SIZE", 3)
+    for name in "cdefg":
+        flat.Flat((), entries(name))
+    assert len(flat._COMPILED) <= 3

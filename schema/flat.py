@@ -1,0 +1,244 @@
+"""Objects completed at once: one generated function per selection.
+
+The executor (schema/executor.py) completes an object in one call when every field it
+is asked for has a direct entry: a row of figures, each ``{ sector totalBranches }`` of
+``bySector``, an edge with its node and the branch's status. Such objects are most of a
+big response (a county's tree: hundreds; the root's progress: 35 rows of 16 sectors),
+and walking a generic description of their fields for each of them (unpacking each
+field's entry, branching on its kind) was the largest single cost of M1 and M3
+(docs/benchmarks.md).
+
+So each such selection becomes a function, generated once per process as
+``dataclasses`` generates ``__init__``: the distinct rules of its fields checked once
+each, then each field read (``source.attribute``, or the direct resolver) and checked
+inline for its kind: an Int in 32 bits, a string or boolean as it is, an enum member
+looked up by identity, an object or a list of objects by their own generated functions.
+It returns the completed dict, or None when anything is not as expected (a rule
+refuses, a null where none may be, an awaitable, any exception): the executor then
+completes the object field by field, which reports what went wrong where graphql-core
+would. Direct resolvers have no side effects, so that second pass sees the same values.
+
+Functions are shared by every request that asks the same selection: they are kept by
+the identities of what they call (schema objects, which live as long as the process),
+at most ``CACHE_SIZE`` of them, the oldest dropped first.
+"""
+
+from __future__ import annotations
+
+import enum
+import keyword
+from collections.abc import Callable
+from types import GeneratorType
+from typing import Any
+
+from graphql import GraphQLBoolean, GraphQLID, GraphQLInt, GraphQLString
+from graphql.execution.executor import Executor
+from graphql.pyutils import is_awaitable as graphql_is_awaitable
+from tortoise.models import Model
+
+CACHE_SIZE = 1024
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+# Built-in scalars whose output is the value itself when it already has the right type
+# (what graphql-core's coercion returns for them, minus its checks).
+IDENTITY: dict[Any, type] = {
+    GraphQLInt: int,
+    GraphQLString: str,
+    GraphQLBoolean: bool,
+    GraphQLID: str,
+}
+# How a field of a flat object is completed.
+LEAF, OBJECT, LIST = 0, 1, 2
+
+# Response name, kind, direct resolver (unguarded where the rules are its Flat's),
+# attribute read (if that is all it does), non-null; for leaves their type and identity
+# type; for objects and lists of objects the object type's ``is_type_of``, its Flat,
+# and whether items are non-null.
+Entry = tuple[str, int, Any, str | None, bool, Any, type | None, Any, Any, bool]
+Complete = Callable[[Any, Any], dict[str, Any] | None]
+
+_PLAIN = frozenset({type(None), bool, int, float, str, list, dict, tuple})
+# Types seen not to be awaitable (beside the plain ones): ``await`` looks for
+# ``__await__`` on the type, so any other instance of theirs is a value too (a
+# generator's flags are its own, so generators are asked each time).
+_VALUE_TYPES: set[type] = set(_PLAIN)
+
+
+def values_are_not_awaitable(is_awaitable: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """Tortoise model instances define ``__await__`` (awaiting one returns itself).
+
+    To graphql-core that makes every row a resolver returns look like a pending
+    result: each would be awaited through a coroutine of its own, and every object
+    above it completed asynchronously. A model instance is a value.
+    """
+
+    def check(value: Any) -> bool:
+        kind = type(value)
+        if kind in _VALUE_TYPES:
+            return False
+        if isinstance(value, Model) or not is_awaitable(value):
+            if kind is not GeneratorType and len(_VALUE_TYPES) < 4096:
+                _VALUE_TYPES.add(kind)
+            return False
+        return True
+
+    return check
+
+
+pending = values_are_not_awaitable(graphql_is_awaitable)
+
+
+def discard(awaitable: Any) -> None:
+    close = getattr(awaitable, "close", None)
+    if close is not None:
+        close()  # no "never awaited" warning for a coroutine completed again elsewhere
+
+
+def leaf(leaf_type: Any, memo: tuple[dict[int, Any], dict[str, Any]], value: Any) -> Any:
+    """graphql-core's completion of a scalar or enum value (raising as it does).
+
+    What it gives is remembered for an enum member, by the member's identity (members
+    live as long as their class), and for a plain string, by its value: both are
+    answered the same way every time. Only answers are remembered, never failures, so
+    the memo holds at most what the type can answer.
+    """
+    completed = Executor.complete_leaf_value(leaf_type, value)
+    members, strings = memo
+    if isinstance(value, enum.Enum) and len(members) < 1024:
+        members[id(value)] = completed
+    elif type(value) is str and len(strings) < 1024:
+        strings[value] = completed
+    return completed
+
+
+class Flat:
+    """An object completed at once: the distinct rules its fields are guarded by, its
+    entries, and the function generated for them (:func:`flat`)."""
+
+    __slots__ = ("guards", "entries", "key", "complete")
+
+    def __init__(self, guards: tuple[Any, ...], entries: tuple[Entry, ...]) -> None:
+        self.guards = guards
+        self.entries = entries
+        self.key = (
+            tuple(id(rule) for rule in guards),
+            tuple(
+                (name, kind, id(direct), attribute, non_null, id(leaf_type), identity,
+                 id(is_type_of), None if sub is None else sub.key, item_non_null)
+                for name, kind, direct, attribute, non_null, leaf_type, identity, is_type_of,
+                sub, item_non_null in entries
+            ),
+        )  # fmt: skip
+        known = _COMPILED.pop(self.key, None)  # popped and put back: the newest
+        if known is None:
+            known = (_compile(guards, entries), self)
+            while len(_COMPILED) >= CACHE_SIZE:
+                del _COMPILED[next(iter(_COMPILED))]
+        _COMPILED[self.key] = known
+        self.complete: Complete = known[0]
+
+
+# Key → (function, the Flat it was made for: keeps the objects whose ids are the key).
+_COMPILED: dict[Any, tuple[Complete, Flat]] = {}
+# id(leaf type) → what it answered (:func:`leaf`): by member identity, by string value.
+_LEAF_MEMOS: dict[int, tuple[dict[int, Any], dict[str, Any]]] = {}
+
+
+def _read(index: int, direct: Any, attribute: str | None, namespace: dict[str, Any]) -> str:
+    if attribute is None:
+        namespace[f"direct{index}"] = direct
+        return f"direct{index}(source, context)"
+    if attribute.isidentifier() and not keyword.iskeyword(attribute):
+        return f"source.{attribute}"
+    namespace[f"attribute{index}"] = attribute
+    return f"getattr(source, attribute{index})"
+
+
+def _compile(guards: tuple[Any, ...], entries: tuple[Entry, ...]) -> Complete:
+    namespace: dict[str, Any] = {
+        "pending": pending, "discard": discard, "leaf": leaf,
+        "INT_MIN": INT_MIN, "INT_MAX": INT_MAX, "list": list, "str": str, "bytes": bytes,
+        "dict": dict, "type": type, "id": id, "isinstance": isinstance, "hasattr": hasattr,
+    }  # fmt: skip
+    lines = []
+    if guards:
+        lines.append("viewer = context.viewer")
+    for index, rule in enumerate(guards):
+        namespace[f"rule{index}"] = rule.decide
+        lines.append(f"if rule{index}(viewer, source, None, {{}}) is not True: return None")
+    results = []
+    for index, entry in enumerate(entries):
+        name, kind, direct, attribute, non_null, leaf_type, identity, is_type_of, sub, item_non_null = entry  # fmt: skip
+        r = f"r{index}"
+        results.append(f"{name!r}: {r}")
+        lines.append(f"v = {_read(index, direct, attribute, namespace)}")
+        when_null = "return None" if non_null else f"{r} = None"
+        if kind == LEAF:
+            namespace[f"leaf_type{index}"] = leaf_type
+            memo = _LEAF_MEMOS.setdefault(id(leaf_type), ({}, {}))
+            namespace[f"memo{index}"] = memo
+            namespace[f"members{index}"], namespace[f"strings{index}"] = memo
+            # A remembered answer first: its value is neither null nor awaitable.
+            general = [
+                f"{r} = strings{index}.get(v) if type(v) is str else members{index}.get(id(v))",
+                f"if {r} is None:",
+                f"    if v is None: {when_null}",
+                "    elif pending(v):",
+                "        discard(v)",
+                "        return None",
+                f"    else: {r} = leaf(leaf_type{index}, memo{index}, v)",
+            ]
+            if identity is not None:
+                namespace[f"identity{index}"] = identity
+                lines.append(f"if type(v) is identity{index}:")
+                if identity is int:
+                    lines.append("    if not INT_MIN <= v <= INT_MAX: return None")
+                lines += [f"    {r} = v", "else:"]
+                general = ["    " + line for line in general]
+            lines += general
+            continue
+        namespace[f"sub{index}"] = sub.complete
+        check = ""
+        if is_type_of is not None:
+            namespace[f"is_type_of{index}"] = is_type_of
+            check = f"if is_type_of{index}(%s, None) is not True: return None"
+        lines += [
+            f"if v is None: {when_null}",
+            "elif pending(v):",
+            "    discard(v)",
+            "    return None",
+        ]
+        if kind == OBJECT:
+            lines.append("else:")
+            if check:
+                lines.append("    " + check % "v")
+            lines += [f"    {r} = sub{index}(v, context)", f"    if {r} is None: return None"]
+            continue
+        lines += [
+            "elif type(v) is not list and (isinstance(v, (str, bytes, dict)) or not hasattr(v, '__iter__')):",
+            "    return None",
+            "else:",
+            f"    {r} = []",
+            "    for item in v:",
+            "        if item is None:",
+            "            return None" if item_non_null else f"            {r}.append(None)",
+            "            continue",
+        ]
+        if check:
+            lines.append("        " + check % "item")
+        lines += [
+            f"        done = sub{index}(item, context)",
+            "        if done is None: return None",
+            f"        {r}.append(done)",
+        ]
+    body = "\n".join("        " + line for line in lines)
+    source = (
+        "def complete(source, context):\n"
+        f"    try:\n{body}\n"
+        "    except Exception:\n"
+        "        return None\n"
+        f"    return {{{', '.join(results)}}}\n"
+    )
+    exec(compile(source, f"<flat {', '.join(e[0] for e in entries)}>", "exec"), namespace)
+    complete: Complete = namespace["complete"]
+    complete.__doc__ = source  # what was generated, for whoever debugs it
+    return complete
