@@ -19,6 +19,7 @@ from resolvers.audit import record
 from schema.ids import decode_int_id
 from schema.pagination import check_page_size, decode_cursor
 from zhengdun.context import Context
+from zhengdun.db import connection, placeholder, read_models
 
 Ctx = Info[Context, Any]
 
@@ -78,6 +79,16 @@ async def children_page(
         if campaign is not None:
             await loaders.workflow.page_states.load((campaign.id, tuple(branches)))
     return ChildrenPage(rows=rows, size=size)
+
+
+async def all_children(org: Organization) -> list[Organization]:
+    """Every child of ``org``, in tree order (the progress view lists them all)."""
+    conn = connection()
+    _, rows = await conn.execute_query(
+        f"SELECT * FROM organization WHERE parent_id = {placeholder(conn, 1)} ORDER BY path",
+        [org.id],
+    )
+    return read_models(Organization, rows)
 
 
 async def child_count(info: Ctx, org: Organization) -> int:

@@ -96,10 +96,12 @@ Sums = dict[tuple[str, bool], dict[str, int]]  # (sector, direct) → metric →
 Vectors = dict[str, tuple[int, ...]]  # sector → counts in METRICS order
 
 
-async def _summed_deltas(campaign_id: int, ids: list[int], groups: str) -> list[tuple[Any, ...]]:
+async def _summed_deltas(
+    campaign_id: int, ids: list[int], groups: str, metrics: Iterable[str] = METRICS
+) -> list[tuple[Any, ...]]:
     """The deltas of the organisations ``ids`` summed per ``groups`` (org_id first)."""
     conn = connection()
-    sums = ", ".join(f"COALESCE(SUM({m}), 0)" for m in METRICS)
+    sums = ", ".join(f"COALESCE(SUM({m}), 0)" for m in metrics)
     _, rows = await conn.execute_query(
         f"SELECT {groups}, {sums} FROM progress_delta "
         f"WHERE campaign_id = {placeholders(conn, 1, 1)} "
@@ -125,17 +127,31 @@ async def progress_sums(campaign_id: int, org_ids: Iterable[int]) -> dict[int, S
     return result
 
 
+# What a progress row shows of the summed deltas, in this order.
+ROW_METRICS = (
+    "submitted",
+    "key",
+    "selected",
+    "quota_met",
+    STATUS_COLUMNS[RectificationStatus.RECTIFIED],
+)
+_SUBMITTED, _KEY, _SELECTED, _QUOTA_MET, _RECTIFIED = range(len(ROW_METRICS))
+_ZEROS = (0,) * len(ROW_METRICS)
+
+
 async def progress_totals(campaign_id: int, org_ids: Iterable[int]) -> dict[int, Vectors]:
     """The summed deltas of each organisation by sector, direct and indirect together.
 
-    What ``merged(progress_sums(...))`` gives, summed by the database (half the rows:
-    the progress rows of a province list 16 sectors per child), as one tuple of counts
-    per sector, in ``METRICS`` order.
+    What ``merged(progress_sums(...))`` gives for the ``ROW_METRICS``, summed by the
+    database (half the rows: the progress rows of a province list 16 sectors per
+    child; and only the columns shown), as one tuple of counts per sector.
     """
     ids = list(dict.fromkeys(org_ids))
     result: dict[int, Vectors] = {i: {} for i in ids}
     if ids:
-        for org_id, sector, *values in await _summed_deltas(campaign_id, ids, "org_id, sector"):
+        for org_id, sector, *values in await _summed_deltas(
+            campaign_id, ids, "org_id, sector", ROW_METRICS
+        ):
             result[org_id][sector] = tuple(values)
     return result
 
@@ -164,17 +180,6 @@ async def tallies(org_ids: Iterable[int]) -> dict[int, dict[str, dict[str, int]]
 
 GROUP = "campaign_id, org_id, sector, direct"
 SECTORS = [s.value for s in Sector]
-_ZEROS = [0] * len(METRICS)
-_SUBMITTED, _KEY, _SELECTED, _QUOTA_MET, _RECTIFIED = (
-    METRICS.index(m)
-    for m in (
-        "submitted",
-        "key",
-        "selected",
-        "quota_met",
-        STATUS_COLUMNS[RectificationStatus.RECTIFIED],
-    )
-)
 
 
 async def fold_deltas(limit: int = 20000) -> int:
@@ -236,14 +241,14 @@ def total(per_sector: dict[str, dict[str, int]], metric: str) -> int:
     return sum(counts.get(metric, 0) for counts in per_sector.values())
 
 
-@dataclass
+@dataclass(slots=True)
 class SectorCount:
     sector: str
     total_branches: int
     key_branches: int
 
 
-@dataclass
+@dataclass(slots=True)
 class ProgressRow:
     """下级团支部整顿进度: one organisation's whole subtree in one campaign."""
 
@@ -279,15 +284,21 @@ async def progress_rows(
     for o in orgs:
         if o.is_branch:  # a branch is its own subtree
             vector = facts(branch_states.get(o.id)).vector()
-            per_sector = {o.sector.value: tuple(vector[m] for m in METRICS)}
+            per_sector = {o.sector.value: tuple(vector[m] for m in ROW_METRICS)}
             counts = {o.sector.value: {"branches": 1, "units": 0}}
         else:
             per_sector = sums[o.id]
             counts = tally[o.id]
-        totals = [sum(column) for column in zip(*per_sector.values(), strict=True)] or _ZEROS
-        branches = sum(c["branches"] for c in counts.values())
+        totals = (
+            [sum(column) for column in zip(*per_sector.values(), strict=True)]
+            if per_sector
+            else _ZEROS
+        )
+        branches = units = 0
+        for count in counts.values():
+            branches += count["branches"]
+            units += count["units"]
         submitted = totals[_SUBMITTED]
-        units = sum(c["units"] for c in counts.values())
         rows.append(
             ProgressRow(
                 organization=o,
@@ -300,9 +311,9 @@ async def progress_rows(
                 overdue_quota_organizations=units - totals[_QUOTA_MET] if after_review else 0,
                 by_sector=[
                     SectorCount(
-                        sector=s,
-                        total_branches=counts[s]["branches"] if s in counts else 0,
-                        key_branches=per_sector[s][_KEY] if s in per_sector else 0,
+                        s,
+                        counts[s]["branches"] if s in counts else 0,
+                        per_sector[s][_KEY] if s in per_sector else 0,
                     )
                     for s in SECTORS
                 ],

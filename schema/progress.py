@@ -10,6 +10,7 @@ from strawberry.types import Info
 from models.organization import Organization as OrganizationModel
 from resolvers import progress as resolve
 from resolvers.campaign import campaign_for_view
+from resolvers.organization import all_children
 from schema.organization import Sector
 from zhengdun.context import Context
 
@@ -67,6 +68,6 @@ async def organization_progress(
         campaign = await campaign_for_view(info, campaign_id, ["campaignId"])
     except RuleError as error:
         raise query_error(error) from None
-    children = await OrganizationModel.filter(parent_id=root.id).order_by("path")
+    children = await all_children(root)
     rows = await resolve.progress_rows(root, campaign, info.context.clock.today(), children)
     return RectificationProgress(rows=rows)  # type: ignore[arg-type]
