@@ -17,7 +17,7 @@ from models.progress import STATUS_COLUMNS
 from models.rectification import BranchState
 from models.workflow import RectificationStatus
 from resolvers.progress import merged, progress_sums, tallies, total
-from zhengdun.db import connection, placeholder
+from zhengdun.db import connection, placeholder, read_models
 
 # Every column of the two tables (the projection lists no foreign-key columns).
 ORG_COLUMNS = [*Organization._meta.fields_db_projection.values(), "parent_id"]
@@ -76,14 +76,20 @@ async def subordinate_page(
         f"ORDER BY o.path LIMIT {bind(size + 1)}",
         params,
     )
-    page = []
-    for row in rows[:size]:
-        branch = Organization._init_from_db(**{c: row[f"o_{c}"] for c in ORG_COLUMNS})
-        state = None
-        if row["s_id"] is not None:
-            state = BranchState._init_from_db(**{c: row[f"s_{c}"] for c in STATE_COLUMNS})
-        page.append((branch, state))
-    return SubordinatePage(rows=page, has_next_page=len(rows) > size)
+    has_next_page = len(rows) > size
+    rows = rows[:size]
+    branches = read_models(Organization, [{c: row[f"o_{c}"] for c in ORG_COLUMNS} for row in rows])
+    states = iter(
+        read_models(
+            BranchState,
+            [{c: row[f"s_{c}"] for c in STATE_COLUMNS} for row in rows if row["s_id"] is not None],
+        )
+    )
+    page = [
+        (branch, next(states) if row["s_id"] is not None else None)
+        for branch, row in zip(branches, rows, strict=True)
+    ]
+    return SubordinatePage(rows=page, has_next_page=has_next_page)
 
 
 async def subordinate_count(
