@@ -29,7 +29,7 @@ from resolvers.progress import facts, record_change
 from schema.ids import decode_int_id
 from zhengdun.clock import CHINA
 from zhengdun.context import Context
-from zhengdun.db import connection, is_postgres
+from zhengdun.db import connection, is_postgres, placeholder
 
 Ctx = Info[Context, Any]
 NOTE_MAX_LENGTH = 500
@@ -179,17 +179,19 @@ async def _file_form(
     order = {code: i for i, code in enumerate(rules.item_codes)}
     ratings = _clean_ratings(ratings)
     poor, fair, good = count_ratings(rules.item_codes, [(r.item_code, r.rating) for r in ratings])
-    last = (
-        await SelfCheck.filter(campaign_id=campaign.id, branch_id=branch.id)
-        .order_by("-version")
-        .first()
+    # Only the number is needed, not the previous form (its ratings decoded from JSON).
+    conn = connection()
+    found = await conn.execute_query_dict(
+        f"SELECT MAX(version) AS last FROM self_check WHERE campaign_id = {placeholder(conn, 1)} "
+        f"AND branch_id = {placeholder(conn, 2)}",
+        [campaign.id, branch.id],
     )
     viewer = info.context.viewer
     assert viewer is not None
     form = await SelfCheck.create(
         campaign_id=campaign.id,
         branch_id=branch.id,
-        version=(last.version if last else 0) + 1,
+        version=(found[0]["last"] or 0) + 1,
         source=source,
         filled_by_id=viewer.account.id,
         filled_by_name=viewer.display_name,
