@@ -93,20 +93,32 @@ def discard(awaitable: Any) -> None:
         close()  # no "never awaited" warning for a coroutine completed again elsewhere
 
 
-def leaf(leaf_type: Any, memo: tuple[dict[int, Any], dict[str, Any]], value: Any) -> Any:
-    """graphql-core's completion of a scalar or enum value (raising as it does).
+class LeafMemo:
+    """What a scalar or enum type answered, by enum member and by plain string.
 
-    What it gives is remembered for an enum member, by the member's identity (members
-    live as long as their class), and for a plain string, by its value: both are
-    answered the same way every time. Only answers are remembered, never failures, so
-    the memo holds at most what the type can answer.
+    Both are answered the same way every time. Members are remembered by identity and
+    kept alive here, so that no other object can take their ``id``; only answers are
+    remembered, never failures, and at most ``LIMIT`` of each.
     """
-    completed = Executor.complete_leaf_value(leaf_type, value)
-    members, strings = memo
-    if isinstance(value, enum.Enum) and len(members) < 1024:
-        members[id(value)] = completed
-    elif type(value) is str and len(strings) < 1024:
-        strings[value] = completed
+
+    LIMIT = 1024
+    __slots__ = ("leaf_type", "members", "strings", "kept")
+
+    def __init__(self, leaf_type: Any) -> None:
+        self.leaf_type = leaf_type  # alive while its memo is: its id stays its own
+        self.members: dict[int, Any] = {}
+        self.strings: dict[str, Any] = {}
+        self.kept: list[Any] = []
+
+
+def leaf(memo: LeafMemo, value: Any) -> Any:
+    """graphql-core's completion of a scalar or enum value (raising as it does), remembered."""
+    completed = Executor.complete_leaf_value(memo.leaf_type, value)
+    if isinstance(value, enum.Enum) and len(memo.members) < memo.LIMIT:
+        memo.kept.append(value)
+        memo.members[id(value)] = completed
+    elif type(value) is str and len(memo.strings) < memo.LIMIT:
+        memo.strings[value] = completed
     return completed
 
 
@@ -139,8 +151,9 @@ class Flat:
 
 # Key → (function, the Flat it was made for: keeps the objects whose ids are the key).
 _COMPILED: dict[Any, tuple[Complete, Flat]] = {}
-# id(leaf type) → what it answered (:func:`leaf`): by member identity, by string value.
-_LEAF_MEMOS: dict[int, tuple[dict[int, Any], dict[str, Any]]] = {}
+# id(leaf type) → its memo (which keeps the type). Cleared when full: a generated
+# function keeps the memo it was made with.
+_LEAF_MEMOS: dict[int, LeafMemo] = {}
 
 
 def _read(index: int, direct: Any, attribute: str | None, namespace: dict[str, Any]) -> str:
@@ -173,10 +186,13 @@ def _compile(guards: tuple[Any, ...], entries: tuple[Entry, ...]) -> Complete:
         lines.append(f"v = {_read(index, direct, attribute, namespace)}")
         when_null = "return None" if non_null else f"{r} = None"
         if kind == LEAF:
-            namespace[f"leaf_type{index}"] = leaf_type
-            memo = _LEAF_MEMOS.setdefault(id(leaf_type), ({}, {}))
+            memo = _LEAF_MEMOS.get(id(leaf_type))
+            if memo is None:
+                if len(_LEAF_MEMOS) >= CACHE_SIZE:
+                    _LEAF_MEMOS.clear()
+                memo = _LEAF_MEMOS[id(leaf_type)] = LeafMemo(leaf_type)
             namespace[f"memo{index}"] = memo
-            namespace[f"members{index}"], namespace[f"strings{index}"] = memo
+            namespace[f"members{index}"], namespace[f"strings{index}"] = memo.members, memo.strings
             # A remembered answer first: its value is neither null nor awaitable.
             general = [
                 f"{r} = strings{index}.get(v) if type(v) is str else members{index}.get(id(v))",
@@ -185,7 +201,7 @@ def _compile(guards: tuple[Any, ...], entries: tuple[Entry, ...]) -> Complete:
                 "    elif pending(v):",
                 "        discard(v)",
                 "        return None",
-                f"    else: {r} = leaf(leaf_type{index}, memo{index}, v)",
+                f"    else: {r} = leaf(memo{index}, v)",
             ]
             if identity is not None:
                 namespace[f"identity{index}"] = identity
