@@ -57,7 +57,8 @@ def server(migrated: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     log = tmp_path_factory.mktemp("serve") / "server.log"
     process = serve(migrated, port, log)
     try:
-        wait_until(lambda: healthy(port) and len(workers_of(process)) == 2, "two workers")
+        # Both workers listening (the first one answers before the second has started).
+        wait_until(lambda: len(sockets(port, "0A")) == 2 and healthy(port), "two listeners")
         yield process, port, log
     finally:
         if process.poll() is None:
@@ -65,16 +66,22 @@ def server(migrated: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             process.wait()
 
 
-def connections_by_worker(port: int, workers: list[int]) -> Counter[int]:
-    """How many established connections to the port each worker holds (from /proc)."""
-    inodes: set[str] = set()
+def sockets(port: int, state: str) -> set[str]:
+    """The kernel's TCP sockets on the local port in this state (01 established, 0A
+    listening), as /proc/<pid>/fd names them."""
+    found: set[str] = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         with open(table) as f:
             for line in list(f)[1:]:
                 fields = line.split()
-                local_port = int(fields[1].rsplit(":", 1)[1], 16)
-                if local_port == port and fields[3] == "01":  # ESTABLISHED
-                    inodes.add(f"socket:[{fields[9]}]")
+                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
+                    found.add(f"socket:[{fields[9]}]")
+    return found
+
+
+def connections_by_worker(port: int, workers: list[int]) -> Counter[int]:
+    """How many established connections to the port each worker holds (from /proc)."""
+    inodes = sockets(port, "01")
     held: Counter[int] = Counter()
     for pid in workers:
         for fd in os.listdir(f"/proc/{pid}/fd"):
@@ -126,8 +133,8 @@ def test_a_worker_that_dies_is_replaced(server: Served) -> None:
     before = workers_of(process)
     os.kill(before[0], signal.SIGKILL)
     wait_until(
-        lambda: before[0] not in workers_of(process) and len(workers_of(process)) == 2,
-        "a replacement worker",
+        lambda: before[0] not in workers_of(process) and len(sockets(port, "0A")) == 2,
+        "a replacement worker listening",
     )
     wait_until(lambda: healthy(port), "the server to answer")
     assert "starting another" in log.read_text()
