@@ -7,7 +7,7 @@ from pathlib import Path
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
-from schema import fast_fields
+from schema import fast_fields, fast_inputs
 from schema.account import Account
 from schema.executor import LevelExecutor
 from schema.extensions import schema_extensions
@@ -36,6 +36,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     )
     if level:
         fast_fields.install(schema)
+        fast_inputs.install(schema)  # on the input classes: any schema of them uses it
     return schema
 
 

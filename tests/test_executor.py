@@ -428,3 +428,35 @@ def test_flat_functions_are_shared_and_bounded(monkeypatch: pytest.MonkeyPatch) 
     for name in "cdefg":
         flat.Flat((), entries(name))
     assert len(flat._COMPILED) <= 3
+
+
+def test_all_leaf_inputs_are_built_as_strawberry_builds_them(settings: Settings) -> None:
+    """``schema/fast_inputs.py`` against strawberry's generic conversion, on every shape of
+    a rating (note given, null, omitted; each rating) and on the list a submission sends."""
+    from strawberry.types.arguments import convert_argument
+    from strawberry.types.base import StrawberryList, get_object_definition
+
+    from models.workflow import Rating
+    from schema.rectification import RatingInput, SubmitSelfCheckInput
+
+    schema = build_schema(settings)  # installs the hooks
+    definition = get_object_definition(RatingInput, strict=True)
+    assert definition.from_input is not None
+    # A list of inputs among its fields: strawberry's own conversion.
+    assert get_object_definition(SubmitSelfCheckInput, strict=True).from_input is None
+    values = [
+        [{"itemCode": "A1", "rating": rating, "note": note} for rating in Rating]
+        for note in ("备注", None)
+    ] + [[{"itemCode": "B2", "rating": Rating.POOR}]]
+    registry, config = schema.schema_converter.scalar_registry, schema.config
+    hook = definition.from_input
+    assert hook is not None
+    for value in values:
+        ours = convert_argument(value, StrawberryList(RatingInput), registry, config)
+        definition.from_input = None
+        try:
+            theirs = convert_argument(value, StrawberryList(RatingInput), registry, config)
+        finally:
+            definition.from_input = hook
+        assert ours == theirs
+        assert all(type(item) is RatingInput for item in ours)  # type: ignore[attr-defined]
