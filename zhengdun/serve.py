@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import signal
 import socket
+import sys
 import threading
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
@@ -59,7 +60,11 @@ def config(host: str, port: int) -> uvicorn.Config:
 
 def run_worker(host: str, port: int) -> None:
     """A worker process: one uvicorn server on its own socket."""
-    sock = reuse_port_socket(host, port)
+    try:
+        sock = reuse_port_socket(host, port)
+    except OSError as error:  # would fail again: stop the server, as a failed start-up does
+        logger.error("worker cannot bind %s:%d: %s", host, port, error)
+        sys.exit(STARTUP_FAILURE)
     # Ctrl-C reaches the whole process group; the parent knows and stops the workers.
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(config(host, port)).run(sockets=[sock])
