@@ -64,18 +64,28 @@ from graphql.type import (
 )
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from schema.flat import IDENTITY, LEAF, LIST, OBJECT, Entry, Flat, values_are_not_awaitable
+from schema.flat import (
+    IDENTITY,
+    INT_MAX,
+    INT_MIN,
+    LEAF,
+    LIST,
+    OBJECT,
+    Entry,
+    Flat,
+    complete_leaf,
+    leaf_memo,
+    values_are_not_awaitable,
+)
 
 Container = dict[str, Any] | list[Any]
-_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
 def _fits(value: Any) -> bool:
     """Strings and booleans always do; an Int must be 32-bit (else graphql-core says why)."""
-    return type(value) is not int or _INT_MIN <= value <= _INT_MAX
+    return type(value) is not int or INT_MIN <= value <= INT_MAX
 
 
-_UNSET = object()
 # A resolver may carry ``direct(source, context)``: the same answer without an info
 # (schema/fast_fields.py). The executor calls it for scalar and enum fields.
 DIRECT = "zhengdun_direct"
@@ -237,7 +247,6 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         )
         self._awaiting: list[tuple[Awaitable[Any], Any, Any, Path, Container, Any, Slot]] = []
         self._root = Slot(None, None, True, None)
-        self._enum_names: dict[tuple[str, type, Any], Any] = {}
 
     def execute_root_grouped_field_set(  # type: ignore[override]
         self,
@@ -385,7 +394,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
                     result[response_name] = (
                         value
                         if identity is type(value) and _fits(value)
-                        else self._leaf_value(leaf_type, value)
+                        else complete_leaf(leaf_memo(leaf_type), value)
                     )
                     return
             except Exception as error:
@@ -522,19 +531,6 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         self._objects.append(
             (return_type, value, path, type_plan, result, Slot(container, key, nullable, slot))
         )
-
-    def _leaf_value(self, leaf_type: Any, value: Any) -> Any:
-        """``complete_leaf_value``, remembered per enum value for the request."""
-        if not isinstance(leaf_type, GraphQLEnumType):
-            return self.complete_leaf_value(leaf_type, value)
-        try:
-            key = (leaf_type.name, type(value), value)
-            known = self._enum_names.get(key, _UNSET)
-        except TypeError:  # unhashable: graphql-core says what is wrong with it
-            return self.complete_leaf_value(leaf_type, value)
-        if known is _UNSET:
-            known = self._enum_names[key] = self.complete_leaf_value(leaf_type, value)
-        return known
 
     def _complete_list(
         self,

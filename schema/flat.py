@@ -111,6 +111,23 @@ class LeafMemo:
         self.kept: list[Any] = []
 
 
+def leaf_memo(leaf_type: Any) -> LeafMemo:
+    """The memo of a scalar or enum type, shared by every completion of it."""
+    memo = _LEAF_MEMOS.get(id(leaf_type))
+    if memo is None:
+        if len(_LEAF_MEMOS) >= CACHE_SIZE:
+            _LEAF_MEMOS.clear()  # a generated function keeps the memo it was made with
+        memo = _LEAF_MEMOS[id(leaf_type)] = LeafMemo(leaf_type)
+    return memo
+
+
+def complete_leaf(memo: LeafMemo, value: Any) -> Any:
+    """The remembered answer for ``value``, else :func:`leaf`'s (what the generated
+    functions do inline)."""
+    known = memo.strings.get(value) if type(value) is str else memo.members.get(id(value))
+    return leaf(memo, value) if known is None else known
+
+
 def leaf(memo: LeafMemo, value: Any) -> Any:
     """graphql-core's completion of a scalar or enum value (raising as it does), remembered."""
     completed = Executor.complete_leaf_value(memo.leaf_type, value)
@@ -151,8 +168,7 @@ class Flat:
 
 # Key → (function, the Flat it was made for: keeps the objects whose ids are the key).
 _COMPILED: dict[Any, tuple[Complete, Flat]] = {}
-# id(leaf type) → its memo (which keeps the type). Cleared when full: a generated
-# function keeps the memo it was made with.
+# id(leaf type) → its memo (which keeps the type, so the id stays its own).
 _LEAF_MEMOS: dict[int, LeafMemo] = {}
 
 
@@ -186,11 +202,7 @@ def _compile(guards: tuple[Any, ...], entries: tuple[Entry, ...]) -> Complete:
         lines.append(f"v = {_read(index, direct, attribute, namespace)}")
         when_null = "return None" if non_null else f"{r} = None"
         if kind == LEAF:
-            memo = _LEAF_MEMOS.get(id(leaf_type))
-            if memo is None:
-                if len(_LEAF_MEMOS) >= CACHE_SIZE:
-                    _LEAF_MEMOS.clear()
-                memo = _LEAF_MEMOS[id(leaf_type)] = LeafMemo(leaf_type)
+            memo = leaf_memo(leaf_type)
             namespace[f"memo{index}"] = memo
             namespace[f"members{index}"], namespace[f"strings{index}"] = memo.members, memo.strings
             # A remembered answer first: its value is neither null nor awaitable.
