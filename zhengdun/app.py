@@ -33,8 +33,8 @@ log = logging.getLogger("zhengdun")
 # one M1 request (a county's tree) allocates tens of thousands, most of them garbage by the
 # end of the request, so at 700 the collector runs several times per request and promotes
 # rows still in use to older generations, whose collections walk them again. Requests leave
-# no reference cycles (tests/test_request_garbage.py), so collecting rarer costs no memory:
-# docs/benchmarks.md, "What changed", item 6.
+# no reference cycles (tests/test_request_garbage.py), so collecting rarer costs no memory
+# (README choice 22; the measurements are in docs/benchmarks.md as of commit 78230d2).
 GC_YOUNG_THRESHOLD = 10_000
 
 
