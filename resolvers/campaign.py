@@ -29,7 +29,11 @@ Ctx = Info[Context, Any]
 
 async def current_campaign(info: Ctx) -> Campaign | None:
     """The campaign open today (Beijing date), if any. Campaign dates never overlap."""
-    return await info.context.loaders.workflow.open_campaign.load(info.context.today)
+    loaders = info.context.loaders.workflow
+    campaign = await loaders.open_campaign.load(info.context.today)
+    if campaign is not None:  # fields that name it by id (a payload's) need no query
+        loaders.campaign.prime(campaign.id, campaign)
+    return campaign
 
 
 async def open_campaign(info: Ctx) -> Campaign:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from strawberry.types import Info
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models import workflow
 from models.campaign import Campaign
@@ -29,7 +30,7 @@ from resolvers.progress import facts, record_change
 from schema.ids import decode_int_id
 from zhengdun.clock import CHINA
 from zhengdun.context import Context
-from zhengdun.db import connection, is_postgres, placeholder
+from zhengdun.db import connection, is_postgres, placeholder, read_models
 
 Ctx = Info[Context, Any]
 NOTE_MAX_LENGTH = 500
@@ -70,39 +71,67 @@ def rules_state(
     return workflow.BranchState(row.status, row.is_key, row.key_reason, latest_source)
 
 
-async def lock_state(campaign: Campaign, branch: Organization, now: datetime) -> BranchState:
+@dataclass(frozen=True)
+class Locked:
+    """A branch's state row, locked, and the number of its latest form (None: no form)."""
+
+    row: BranchState
+    last_version: int | None
+
+
+def _lock_sql(conn: BaseDBAsyncClient) -> str:
+    """The state row of (campaign, branch), whether the campaign closed, the latest version.
+
+    On PostgreSQL it locks both rows in the same statement: the state ``FOR UPDATE``, the
+    campaign ``FOR KEY SHARE`` (which only ``closeCampaign``'s ``FOR UPDATE`` waits for),
+    so a change cannot slip into a campaign that closed meanwhile; the latest version is
+    read under that lock. SQLite serialises write transactions.
+    """
+    locks = " FOR UPDATE OF s FOR KEY SHARE OF c" if is_postgres(conn) else ""
+    return (
+        "SELECT s.*, c.closed_at IS NOT NULL AS campaign_closed, (SELECT MAX(f.version) "
+        "FROM self_check f WHERE f.campaign_id = s.campaign_id AND f.branch_id = s.branch_id) "
+        "AS last_version FROM branch_state s JOIN campaign c ON c.id = s.campaign_id "
+        f"WHERE s.campaign_id = {placeholder(conn, 1)} AND s.branch_id = {placeholder(conn, 2)}"
+        + locks
+    )
+
+
+async def lock_state(campaign: Campaign, branch: Organization, now: datetime) -> Locked:
     """The branch's state row in the campaign, created NOT_SUBMITTED if absent, locked.
 
-    Also holds the campaign open for the transaction: on PostgreSQL a ``FOR KEY SHARE``
-    lock on the campaign row, which only ``closeCampaign`` (``FOR UPDATE``) waits for;
-    so a change cannot slip into a campaign that closed meanwhile.
+    Also holds the campaign open for the transaction (see :func:`_lock_sql`): one
+    statement when the row exists, as it does after a branch's first form.
     """
     conn = connection()
-    if is_postgres(conn):
-        rows = await conn.execute_query_dict(
-            "SELECT closed_at FROM campaign WHERE id = $1 FOR KEY SHARE", [campaign.id]
-        )
-        campaign.closed_at = rows[0]["closed_at"]
-    ensure_campaign_open(
-        now.astimezone(CHINA).date(),
-        campaign.starts_on,
-        campaign.ends_on,
-        campaign.closed_at is not None,
-    )
-    await BranchState.bulk_create(
-        [
-            BranchState(
-                campaign_id=campaign.id,
-                branch_id=branch.id,
-                branch_path=branch.path,
-                sector=branch.sector,
-                status=workflow.RectificationStatus.NOT_SUBMITTED,
-                updated_at=now,
+    sql = _lock_sql(conn)
+    _, rows = await conn.execute_query(sql, [campaign.id, branch.id])
+    if not rows:
+        if is_postgres(conn):  # hold the campaign open before writing the new row
+            found = await conn.execute_query_dict(
+                "SELECT closed_at FROM campaign WHERE id = $1 FOR KEY SHARE", [campaign.id]
             )
-        ],
-        ignore_conflicts=True,
-    )
-    return await BranchState.select_for_update().get(campaign_id=campaign.id, branch_id=branch.id)
+            _ensure_open(campaign, now, found[0]["closed_at"] is not None)
+        await BranchState.bulk_create(
+            [
+                BranchState(
+                    campaign_id=campaign.id,
+                    branch_id=branch.id,
+                    branch_path=branch.path,
+                    sector=branch.sector,
+                    status=workflow.RectificationStatus.NOT_SUBMITTED,
+                    updated_at=now,
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        _, rows = await conn.execute_query(sql, [campaign.id, branch.id])
+    _ensure_open(campaign, now, bool(rows[0]["campaign_closed"]))
+    return Locked(read_models(BranchState, rows)[0], rows[0]["last_version"])
+
+
+def _ensure_open(campaign: Campaign, now: datetime, closed: bool) -> None:
+    ensure_campaign_open(now.astimezone(CHINA).date(), campaign.starts_on, campaign.ends_on, closed)
 
 
 async def apply_outcome(
@@ -174,24 +203,19 @@ async def _file_form(
     ratings: list[RatingEntry],
     source: workflow.SelfCheckSource,
     client_mutation_id: str | None,
+    last_version: int | None,
 ) -> SelfCheck:
+    """Files a form numbered after ``last_version`` (read under the state row's lock)."""
     rules = await template_rules(info, campaign)
     order = {code: i for i, code in enumerate(rules.item_codes)}
     ratings = _clean_ratings(ratings)
     poor, fair, good = count_ratings(rules.item_codes, [(r.item_code, r.rating) for r in ratings])
-    # Only the number is needed, not the previous form (its ratings decoded from JSON).
-    conn = connection()
-    found = await conn.execute_query_dict(
-        f"SELECT MAX(version) AS last FROM self_check WHERE campaign_id = {placeholder(conn, 1)} "
-        f"AND branch_id = {placeholder(conn, 2)}",
-        [campaign.id, branch.id],
-    )
     viewer = info.context.viewer
     assert viewer is not None
     form = await SelfCheck.create(
         campaign_id=campaign.id,
         branch_id=branch.id,
-        version=(found[0]["last"] or 0) + 1,
+        version=(last_version or 0) + 1,
         source=source,
         filled_by_id=viewer.account.id,
         filled_by_name=viewer.display_name,
@@ -214,7 +238,8 @@ async def submit_self_check(
     """团支部自检. A repeated request with the same ``clientMutationId`` returns the first form."""
     campaign = await open_campaign(info)
     branch = await branch_by_global_id(info, branch_id, ["input", "branchId"])
-    row = await lock_state(campaign, branch, info.context.clock.now())
+    locked = await lock_state(campaign, branch, info.context.clock.now())
+    row = locked.row
     if client_mutation_id:
         first = await SelfCheck.get_or_none(
             campaign_id=campaign.id, branch_id=branch.id, client_mutation_id=client_mutation_id
@@ -224,7 +249,13 @@ async def submit_self_check(
     # The source of the latest form matters only when it is reviewed.
     outcome = workflow.submit(rules_state(row, None))
     form = await _file_form(
-        info, campaign, branch, ratings, workflow.SelfCheckSource.SELF, client_mutation_id
+        info,
+        campaign,
+        branch,
+        ratings,
+        workflow.SelfCheckSource.SELF,
+        client_mutation_id,
+        locked.last_version,
     )
     await apply_outcome(info, row, outcome, form=form, action="submitSelfCheck")
     return form, row
@@ -236,12 +267,19 @@ async def assess_branch(
     """上级评估 of a branch that has not submitted."""
     campaign = await open_campaign(info)
     branch = await branch_by_global_id(info, branch_id, ["input", "branchId"])
-    row = await lock_state(campaign, branch, info.context.clock.now())
+    locked = await lock_state(campaign, branch, info.context.clock.now())
+    row = locked.row
     state = rules_state(row, None)
     if state.status != workflow.RectificationStatus.NOT_SUBMITTED:
         workflow.assess(state, 0, campaign.poor_threshold)  # raises INVALID_STATE
     form = await _file_form(
-        info, campaign, branch, ratings, workflow.SelfCheckSource.SUPERIOR, None
+        info,
+        campaign,
+        branch,
+        ratings,
+        workflow.SelfCheckSource.SUPERIOR,
+        None,
+        locked.last_version,
     )
     outcome = workflow.assess(state, form.poor_count, campaign.poor_threshold)
     viewer_name = info.context.viewer.display_name if info.context.viewer else None
@@ -265,7 +303,7 @@ async def review_self_check(
     campaign = await Campaign.get(id=form.campaign_id)
     ensure_open(info, campaign)
     branch = await Organization.get(id=form.branch_id)
-    row = await lock_state(campaign, branch, info.context.clock.now())
+    row = (await lock_state(campaign, branch, info.context.clock.now())).row
     if row.latest_self_check_id != form.id:
         raise RuleError(
             UserErrorCode.STALE_SELF_CHECK,
