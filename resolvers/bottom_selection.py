@@ -88,7 +88,7 @@ async def select_bottom_branches(
     viewer = info.context.viewer
     assert viewer is not None
     for branch in sorted(branches.values(), key=lambda b: b.id):
-        row = (await lock_state(campaign, branch, now)).row
+        row = await lock_state(campaign, branch, now)
         if row.selected_as_bottom:
             continue  # ticked before: a tick is never repeated nor undone
         try:

@@ -30,7 +30,7 @@ from resolvers.progress import facts, record_change
 from schema.ids import decode_int_id
 from zhengdun.clock import CHINA
 from zhengdun.context import Context
-from zhengdun.db import connection, is_postgres, placeholder, read_models
+from zhengdun.db import connection, is_postgres, placeholder, placeholders, read_models
 
 Ctx = Info[Context, Any]
 NOTE_MAX_LENGTH = 500
@@ -71,33 +71,26 @@ def rules_state(
     return workflow.BranchState(row.status, row.is_key, row.key_reason, latest_source)
 
 
-@dataclass(frozen=True)
-class Locked:
-    """A branch's state row, locked, and the number of its latest form (None: no form)."""
-
-    row: BranchState
-    last_version: int | None
-
-
 def _lock_sql(conn: BaseDBAsyncClient) -> str:
-    """The state row of (campaign, branch), whether the campaign closed, the latest version.
+    """The state row of (campaign, branch) and whether the campaign has closed.
 
-    On PostgreSQL it locks both rows in the same statement: the state ``FOR UPDATE``, the
+    On PostgreSQL it locks both rows in one statement: the state ``FOR UPDATE``, the
     campaign ``FOR KEY SHARE`` (which only ``closeCampaign``'s ``FOR UPDATE`` waits for),
-    so a change cannot slip into a campaign that closed meanwhile; the latest version is
-    read under that lock. SQLite serialises write transactions.
+    so a change cannot slip into a campaign that closed meanwhile. After waiting for a
+    lock PostgreSQL rereads the locked rows, but nothing else: anything that depends on
+    other rows (the latest form's version) is read by a later statement. SQLite
+    serialises write transactions.
     """
     locks = " FOR UPDATE OF s FOR KEY SHARE OF c" if is_postgres(conn) else ""
     return (
-        "SELECT s.*, c.closed_at IS NOT NULL AS campaign_closed, (SELECT MAX(f.version) "
-        "FROM self_check f WHERE f.campaign_id = s.campaign_id AND f.branch_id = s.branch_id) "
-        "AS last_version FROM branch_state s JOIN campaign c ON c.id = s.campaign_id "
+        "SELECT s.*, c.closed_at IS NOT NULL AS campaign_closed FROM branch_state s "
+        "JOIN campaign c ON c.id = s.campaign_id "
         f"WHERE s.campaign_id = {placeholder(conn, 1)} AND s.branch_id = {placeholder(conn, 2)}"
         + locks
     )
 
 
-async def lock_state(campaign: Campaign, branch: Organization, now: datetime) -> Locked:
+async def lock_state(campaign: Campaign, branch: Organization, now: datetime) -> BranchState:
     """The branch's state row in the campaign, created NOT_SUBMITTED if absent, locked.
 
     Also holds the campaign open for the transaction (see :func:`_lock_sql`): one
@@ -127,7 +120,7 @@ async def lock_state(campaign: Campaign, branch: Organization, now: datetime) ->
         )
         _, rows = await conn.execute_query(sql, [campaign.id, branch.id])
     _ensure_open(campaign, now, bool(rows[0]["campaign_closed"]))
-    return Locked(read_models(BranchState, rows)[0], rows[0]["last_version"])
+    return read_models(BranchState, rows)[0]
 
 
 def _ensure_open(campaign: Campaign, now: datetime, closed: bool) -> None:
@@ -196,6 +189,39 @@ def _clean_ratings(ratings: list[RatingEntry]) -> list[RatingEntry]:
     return cleaned
 
 
+# A form's columns as written by _file_form; its version is numbered by the statement.
+_FORM_COLUMNS = (
+    "campaign_id",
+    "branch_id",
+    "source",
+    "filled_by_id",
+    "filled_by_name",
+    "submitted_at",
+    "ratings",
+    "poor_count",
+    "fair_count",
+    "good_count",
+    "client_mutation_id",
+)
+
+
+def _insert_form_sql(conn: BaseDBAsyncClient) -> str:
+    """One statement files a form numbered after the branch's latest in the campaign.
+
+    Run after the state row is locked, so no other form of the branch is being filed;
+    the new statement sees every committed form (PostgreSQL's READ COMMITTED takes a
+    snapshot per statement). The last two parameters repeat the campaign and branch
+    for the numbering (SQLite's parameters are positional).
+    """
+    n = len(_FORM_COLUMNS)
+    return (
+        f"INSERT INTO self_check ({', '.join(_FORM_COLUMNS)}, version) "
+        f"VALUES ({placeholders(conn, 1, n)}, (SELECT COALESCE(MAX(version), 0) + 1 "
+        f"FROM self_check WHERE campaign_id = {placeholder(conn, n + 1)} "
+        f"AND branch_id = {placeholder(conn, n + 2)})) RETURNING id, version"
+    )
+
+
 async def _file_form(
     info: Ctx,
     campaign: Campaign,
@@ -203,19 +229,17 @@ async def _file_form(
     ratings: list[RatingEntry],
     source: workflow.SelfCheckSource,
     client_mutation_id: str | None,
-    last_version: int | None,
 ) -> SelfCheck:
-    """Files a form numbered after ``last_version`` (read under the state row's lock)."""
+    """Files a form (the state row is locked): one INSERT, values converted as Tortoise does."""
     rules = await template_rules(info, campaign)
     order = {code: i for i, code in enumerate(rules.item_codes)}
     ratings = _clean_ratings(ratings)
     poor, fair, good = count_ratings(rules.item_codes, [(r.item_code, r.rating) for r in ratings])
     viewer = info.context.viewer
     assert viewer is not None
-    form = await SelfCheck.create(
+    form = SelfCheck(
         campaign_id=campaign.id,
         branch_id=branch.id,
-        version=(last_version or 0) + 1,
         source=source,
         filled_by_id=viewer.account.id,
         filled_by_name=viewer.display_name,
@@ -229,6 +253,12 @@ async def _file_form(
         good_count=good,
         client_mutation_id=client_mutation_id,
     )
+    fields = SelfCheck._meta.fields_map
+    values = [fields[name].to_db_value(getattr(form, name), form) for name in _FORM_COLUMNS]
+    conn = connection()
+    rows = await conn.execute_query_dict(_insert_form_sql(conn), [*values, campaign.id, branch.id])
+    form.id, form.version = rows[0]["id"], rows[0]["version"]
+    form._saved_in_db = True  # as Model.create leaves it
     return form
 
 
@@ -238,8 +268,7 @@ async def submit_self_check(
     """团支部自检. A repeated request with the same ``clientMutationId`` returns the first form."""
     campaign = await open_campaign(info)
     branch = await branch_by_global_id(info, branch_id, ["input", "branchId"])
-    locked = await lock_state(campaign, branch, info.context.clock.now())
-    row = locked.row
+    row = await lock_state(campaign, branch, info.context.clock.now())
     if client_mutation_id:
         first = await SelfCheck.get_or_none(
             campaign_id=campaign.id, branch_id=branch.id, client_mutation_id=client_mutation_id
@@ -249,13 +278,7 @@ async def submit_self_check(
     # The source of the latest form matters only when it is reviewed.
     outcome = workflow.submit(rules_state(row, None))
     form = await _file_form(
-        info,
-        campaign,
-        branch,
-        ratings,
-        workflow.SelfCheckSource.SELF,
-        client_mutation_id,
-        locked.last_version,
+        info, campaign, branch, ratings, workflow.SelfCheckSource.SELF, client_mutation_id
     )
     await apply_outcome(info, row, outcome, form=form, action="submitSelfCheck")
     return form, row
@@ -267,19 +290,12 @@ async def assess_branch(
     """上级评估 of a branch that has not submitted."""
     campaign = await open_campaign(info)
     branch = await branch_by_global_id(info, branch_id, ["input", "branchId"])
-    locked = await lock_state(campaign, branch, info.context.clock.now())
-    row = locked.row
+    row = await lock_state(campaign, branch, info.context.clock.now())
     state = rules_state(row, None)
     if state.status != workflow.RectificationStatus.NOT_SUBMITTED:
         workflow.assess(state, 0, campaign.poor_threshold)  # raises INVALID_STATE
     form = await _file_form(
-        info,
-        campaign,
-        branch,
-        ratings,
-        workflow.SelfCheckSource.SUPERIOR,
-        None,
-        locked.last_version,
+        info, campaign, branch, ratings, workflow.SelfCheckSource.SUPERIOR, None
     )
     outcome = workflow.assess(state, form.poor_count, campaign.poor_threshold)
     viewer_name = info.context.viewer.display_name if info.context.viewer else None
@@ -303,7 +319,7 @@ async def review_self_check(
     campaign = await Campaign.get(id=form.campaign_id)
     ensure_open(info, campaign)
     branch = await Organization.get(id=form.branch_id)
-    row = (await lock_state(campaign, branch, info.context.clock.now())).row
+    row = await lock_state(campaign, branch, info.context.clock.now())
     if row.latest_self_check_id != form.id:
         raise RuleError(
             UserErrorCode.STALE_SELF_CHECK,

@@ -8,6 +8,9 @@ from models.rectification import Review, SelfCheck
 from tests.api import Api, admin, build_tree, campaign, gid, ratings
 from tests.test_rectification_flow import REVIEW, SUBMIT
 
+STATE = """query($b: ID!) { organization(id: $b) { rectification { status
+  latestSelfCheck { version } selfChecks { version } } } }"""
+
 
 async def test_twenty_concurrent_reviews_record_exactly_one(api: Api) -> None:
     tree = await build_tree()
@@ -51,3 +54,23 @@ async def test_a_burst_of_the_same_submit_files_one_form(api: Api) -> None:
     assert len(ids) == 1
     assert all(r["submitSelfCheck"]["userErrors"] == [] for r in results)
     assert await SelfCheck.filter(branch_id=branch.id).count() == 1
+
+
+async def test_a_burst_of_different_submits_numbers_the_forms_one_by_one(api: Api) -> None:
+    """Each submission reads the latest version under the state row's lock."""
+    tree = await build_tree()
+    await campaign()
+    branch = tree.branches[0]
+    await admin(branch, "branch")
+    b = await api.login("branch")
+    results = await asyncio.gather(
+        *(api.data(SUBMIT, {"b": gid(branch), "r": ratings(poor=i % 3)}, b) for i in range(12))
+    )
+    assert all(r["submitSelfCheck"]["userErrors"] == [] for r in results)
+    versions = sorted(r["submitSelfCheck"]["selfCheck"]["version"] for r in results)
+    assert versions == list(range(1, 13))
+    stored = await SelfCheck.filter(branch_id=branch.id).order_by("version")
+    assert [f.version for f in stored] == list(range(1, 13))
+    state = (await api.data(STATE, {"b": gid(branch)}, b))["organization"]["rectification"]
+    assert state["latestSelfCheck"]["version"] == 12
+    assert [f["version"] for f in state["selfChecks"]] == list(range(12, 0, -1))
