@@ -103,6 +103,12 @@ class Measurer:
             return lambda: load.run_wrk(spec)
         return lambda: load.run_python(spec)
 
+    def write_load(self, spec: load.LoadSpec) -> Callable[[], Result]:
+        """Writes need every request answered: wrk with one thread per client, or Python."""
+        if self.driver == "wrk":
+            return lambda: load.run_wrk(spec, exact=True)
+        return lambda: load.run_python(spec)
+
     def floor(
         self, kind: str, ids: list[int], clients: int, duration: float, campaign_id: int
     ) -> Callable[[], Result]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bench import load, peer, plan, procstat, profile
+from bench import peer, plan, procstat, profile
 from bench import scenarios as s
 from bench.measure import Measurer, count_rows, sync
 from bench.server import Server, free_port, post_json
@@ -87,7 +87,7 @@ class Phases(Measurer):
         for c in args.write_clients:
             spec = self.spec("W1", self.gql, entries, c, args.write_duration, s.WRITE_MARKER)
             before = sync(count_rows, self.url, "self_check")
-            run = lambda spec=spec: load.run_python(spec)  # noqa: E731
+            run = self.write_load(spec)
             result = self.measure("ours", "W1", c, run, self.server, self.sampler)
             added = result["forms_added"] = sync(count_rows, self.url, "self_check") - before
             detail = f"{added} forms added, {result['ok']} successes seen"
@@ -113,7 +113,7 @@ class Phases(Measurer):
                 "W2", self.gql, entries, c, args.write_duration, s.WRITE_MARKER, once=True
             )
             before = sync(count_rows, self.url, "review")
-            run = lambda spec=spec: load.run_python(spec)  # noqa: E731
+            run = self.write_load(spec)
             result = self.measure("ours", "W2", c, run, self.server, self.sampler)
             added = result["reviews_added"] = sync(count_rows, self.url, "review") - before
             detail = f"{added} reviews added, {result['ok']} successes seen"
@@ -150,7 +150,7 @@ class Phases(Measurer):
                 self.args.seed,
             )
             spec = self.spec("W1-profile", self.gql, entries, c, seconds, s.WRITE_MARKER)
-            run = lambda: load.run_python(spec)  # noqa: E731
+            run = self.write_load(spec)
         else:
             reads = self.plan.reads[scenario]
             run = self.read_load(self.spec(scenario, self.gql, reads, c, seconds, s.READ_MARKER))

@@ -64,7 +64,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--driver",
         choices=["auto", "wrk", "python"],
         default="auto",
-        help="for the reads (writes always use the Python driver)",
+        help="load generator (wrk runs writes with one thread per client: bench/load.py)",
     )
     p.add_argument("--no-peer", action="store_true", help="skip PostGraphile")
     p.add_argument("--peer-workers", default="2,1")

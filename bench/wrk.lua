@@ -6,8 +6,10 @@
 -- lines i, i + n, ... (n threads), so threads never share an entry.
 -- Every response is checked: HTTP 200 without a top-level "errors" key and containing
 -- the marker is ok; without the marker it is rejected (a user error, a null result);
--- anything else is an error. The thread stops at the limit or the deadline, whichever
--- comes first. The result is printed by done() as one line: BENCH_RESULT {json}.
+-- anything else is an error. The thread stops at the first response at or past the limit
+-- or the deadline, whichever comes first (with one connection per thread, as the write
+-- scenarios run, nothing of the thread's is then in flight). The result is printed by
+-- done() as one line: BENCH_RESULT {json}, with the requests sent beside those answered.
 
 local ffi = require("ffi")
 ffi.cdef [[
@@ -46,6 +48,10 @@ function init(args)
   end
   if once and limit > #entries then limit = #entries end
   sent, responses, ok, rejected, errors = 0, 0, 0, 0, 0
+  -- wrk calls request() once on thread 0 before the run, to check what it returns
+  -- (script_verify_request in wrk 4): that call sends nothing. Should a wrk not make
+  -- it, sent and answered would differ by one and the run would be reported broken.
+  if id == 0 then sent = -1 end
   first_error, first_rejected = "", ""
   started, finished = 0, 0
 end
@@ -87,10 +93,11 @@ local function quote(s)
 end
 
 function done(summary, latency, requests)
-  local n, good, bad, err, first, last = 0, 0, 0, 0, nil, nil
+  local n, good, bad, err, first, last, out = 0, 0, 0, 0, nil, nil, 0
   local first_error, first_rejected = "", ""
   for _, t in ipairs(threads) do
     n = n + t:get("responses")
+    out = out + t:get("sent")
     good = good + t:get("ok")
     bad = bad + t:get("rejected")
     err = err + t:get("errors")
@@ -103,10 +110,10 @@ function done(summary, latency, requests)
   local e = summary.errors
   local socket_errors = e.connect + e.read + e.write + e.timeout
   io.write(string.format(
-    'BENCH_RESULT {"requests": %d, "ok": %d, "rejected": %d, "errors": %d, ' ..
+    'BENCH_RESULT {"requests": %d, "sent": %d, "ok": %d, "rejected": %d, "errors": %d, ' ..
     '"socket_errors": %d, "elapsed_s": %.6f, "p50_ms": %.3f, "p95_ms": %.3f, ' ..
     '"p99_ms": %.3f, "max_ms": %.3f, "first_error": %s, "first_rejected": %s}\n',
-    n, good, bad, err + socket_errors, socket_errors, (last or 0) - (first or 0),
+    n, out, good, bad, err + socket_errors, socket_errors, (last or 0) - (first or 0),
     latency:percentile(50) / 1000, latency:percentile(95) / 1000,
     latency:percentile(99) / 1000, latency.max / 1000,
     quote(first_error), quote(first_rejected)))
