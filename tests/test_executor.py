@@ -430,33 +430,46 @@ def test_flat_functions_are_shared_and_bounded(monkeypatch: pytest.MonkeyPatch) 
     assert len(flat._COMPILED) <= 3
 
 
-def test_all_leaf_inputs_are_built_as_strawberry_builds_them(settings: Settings) -> None:
+def test_fast_inputs_are_built_as_strawberry_builds_them(settings: Settings) -> None:
     """``schema/fast_inputs.py`` against strawberry's generic conversion, on every shape of
-    a rating (note given, null, omitted; each rating) and on the list a submission sends."""
+    a rating (note given, null, omitted; each rating), on the list a submission sends and
+    on whole submissions (clientMutationId given, null, omitted; ratings empty)."""
     from strawberry.types.arguments import convert_argument
     from strawberry.types.base import StrawberryList, get_object_definition
 
     from models.workflow import Rating
-    from schema.rectification import RatingInput, SubmitSelfCheckInput
+    from schema.rectification import AssessBranchInput, RatingInput, SubmitSelfCheckInput
 
     schema = build_schema(settings)  # installs the hooks
-    definition = get_object_definition(RatingInput, strict=True)
-    assert definition.from_input is not None
-    # A list of inputs among its fields: strawberry's own conversion.
-    assert get_object_definition(SubmitSelfCheckInput, strict=True).from_input is None
-    values = [
+    rating = get_object_definition(RatingInput, strict=True)
+    submit = get_object_definition(SubmitSelfCheckInput, strict=True)
+    assert rating.from_input is not None and submit.from_input is not None
+    assert get_object_definition(AssessBranchInput, strict=True).from_input is not None
+    lists = [
         [{"itemCode": "A1", "rating": rating, "note": note} for rating in Rating]
         for note in ("备注", None)
-    ] + [[{"itemCode": "B2", "rating": Rating.POOR}]]
+    ] + [[{"itemCode": "B2", "rating": Rating.POOR}], []]
+    submissions = [
+        {"branchId": "T3JnYW5pemF0aW9uOjE", "ratings": ratings, **key}
+        for ratings in lists
+        for key in ({"clientMutationId": "k-1"}, {"clientMutationId": None}, {})
+    ]
     registry, config = schema.schema_converter.scalar_registry, schema.config
-    hook = definition.from_input
-    assert hook is not None
-    for value in values:
-        ours = convert_argument(value, StrawberryList(RatingInput), registry, config)
-        definition.from_input = None
+    cases = [(v, StrawberryList(RatingInput)) for v in lists] + [
+        (v, SubmitSelfCheckInput) for v in submissions
+    ]
+    hooks = {d: d.from_input for d in (rating, submit)}
+    for value, type_ in cases:
+        ours = convert_argument(value, type_, registry, config)
+        for definition in hooks:
+            definition.from_input = None
         try:
-            theirs = convert_argument(value, StrawberryList(RatingInput), registry, config)
+            theirs = convert_argument(value, type_, registry, config)
         finally:
-            definition.from_input = hook
+            for definition, hook in hooks.items():
+                definition.from_input = hook
         assert ours == theirs
-        assert all(type(item) is RatingInput for item in ours)  # type: ignore[attr-defined]
+        items = ours if isinstance(ours, list) else ours.ratings  # type: ignore[attr-defined]
+        assert all(type(item) is RatingInput for item in items)
+        if not isinstance(ours, list):
+            assert ours.ratings is not value["ratings"]  # a new list, as strawberry's
