@@ -94,6 +94,12 @@ def table(results: Results) -> str:
     return "\n".join(lines)
 
 
+def _drivers(driver: str) -> str:
+    if driver == "wrk":
+        return "wrk for the reads and, one thread per client, for the writes"
+    return "Python (httpx) for the reads and the writes"
+
+
 def ratios(results: Results, clients: list[int], peers: list[str]) -> str:
     lines = [
         "| scenario | clients | versus | req/s ours / theirs | p50 ours / theirs | "
@@ -198,8 +204,7 @@ def header(database: str, meta: dict[str, Any]) -> str:
         f"{d['states']:,} branch states, {d['forms']:,} forms, {d['accounts']:,} accounts; "
         f"database {d['database_mb']:,} MiB; PostgreSQL {d['postgres']}, shared_buffers "
         f"{d['shared_buffers']}",
-        f"- load generators: {meta['driver']} for the reads, Python (httpx) for the writes, "
-        "asyncpg for the floor",
+        f"- load generators: {_drivers(meta['driver'])}, asyncpg for the floor",
     ]
     if meta.get("peer"):
         lines.append(f"- peer: PostGraphile {meta['peer']} (no permission checks)")
