@@ -140,3 +140,17 @@ async def test_statement_count_does_not_grow_with_the_tree(api: Api) -> None:
         counts.append(len(statements))
     assert counts[0] == counts[1] > 0, counts
     assert counts[1] <= 10, counts
+
+
+async def test_the_viewers_own_organisation_is_not_read_twice(api: Api) -> None:
+    """It comes with the bearer token's row; another organisation is read by id."""
+    tree = await build_tree()
+    await admin(tree.county, "county")
+    token = await api.login("county")
+    query = "query($id:ID!){organization(id:$id){name}}"
+    for asked, reads in ((tree.county, 0), (tree.committees[0], 1)):
+        with count_statements() as statements:
+            data = await api.data(query, {"id": gid(asked)}, token)
+        assert data["organization"]["name"] == asked.name
+        by_id = [s for s in statements if s.startswith("SELECT * FROM organization WHERE id")]
+        assert len(by_id) == reads, statements

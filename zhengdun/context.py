@@ -38,6 +38,12 @@ class Context:
     request_id: str
     loaders: Loaders = field(default_factory=Loaders)
 
+    def __post_init__(self) -> None:
+        # The viewer's organisation came with the bearer token's row (one statement);
+        # most requests are about it, and then need not read it again.
+        if self.viewer is not None:
+            self.loaders.prime_organizations([self.viewer.organization])
+
     @functools.cached_property
     def today(self) -> date:
         """Today in Beijing (``clock.today()``), read once: one date for the whole request."""
