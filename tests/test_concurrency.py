@@ -1,10 +1,17 @@
-"""Real concurrent requests: one review wins, a burst of repeated submits files one form."""
+"""Real concurrent requests: one review wins, a burst of repeated submits files one form,
+concurrent submits are numbered one by one; and a campaign closed mid-change stops it."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
-from models.rectification import Review, SelfCheck
+import pytest
+from tortoise.transactions import in_transaction
+
+from models.errors import RuleError, UserErrorCode
+from models.rectification import BranchState, Review, SelfCheck
+from resolvers.rectification import lock_state
 from tests.api import Api, admin, build_tree, campaign, gid, ratings
 from tests.test_rectification_flow import REVIEW, SUBMIT
 
@@ -74,3 +81,24 @@ async def test_a_burst_of_different_submits_numbers_the_forms_one_by_one(api: Ap
     state = (await api.data(STATE, {"b": gid(branch)}, b))["organization"]["rectification"]
     assert state["latestSelfCheck"]["version"] == 12
     assert [f["version"] for f in state["selfChecks"]] == list(range(12, 0, -1))
+
+
+async def test_a_campaign_closed_after_it_was_read_stops_the_change(api: Api) -> None:
+    """The lock statement rereads the campaign: a close that commits between reading the
+    open campaign and locking (the race closeCampaign's FOR UPDATE guards) is refused,
+    for a branch with a state row and for one without, and nothing is written."""
+    tree = await build_tree()
+    current = await campaign()
+    with_row, without_row = tree.branches[0], tree.branches[1]
+    await admin(with_row, "branch")
+    b = await api.login("branch")
+    await api.data(SUBMIT, {"b": gid(with_row), "r": ratings()}, b)
+    read_while_open = await type(current).get(id=current.id)
+    await type(current).filter(id=current.id).update(closed_at=datetime.now(UTC))
+    states = await BranchState.all().count()
+    for branch in (with_row, without_row):
+        with pytest.raises(RuleError) as refused:
+            async with in_transaction():
+                await lock_state(read_while_open, branch, datetime(2026, 9, 15, 4, tzinfo=UTC))
+        assert refused.value.code is UserErrorCode.CAMPAIGN_CLOSED
+    assert await BranchState.all().count() == states
