@@ -7,6 +7,7 @@ happens, then writes the form, the review, the new state, notifications and the 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -189,20 +190,13 @@ def _clean_ratings(ratings: list[RatingEntry]) -> list[RatingEntry]:
     return cleaned
 
 
-# A form's columns as written by _file_form; its version is numbered by the statement.
-_FORM_COLUMNS = (
-    "campaign_id",
-    "branch_id",
-    "source",
-    "filled_by_id",
-    "filled_by_name",
-    "submitted_at",
-    "ratings",
-    "poor_count",
-    "fair_count",
-    "good_count",
-    "client_mutation_id",
-)
+@functools.cache
+def _form_columns() -> tuple[str, ...]:
+    """The model's columns that ``_file_form`` writes: all but the id (the database's) and
+    the version (numbered by the statement). Read from the model once it is initialised."""
+    columns = SelfCheck._meta.fields_db_projection
+    assert all(name == column for name, column in columns.items())  # names are columns
+    return tuple(name for name in columns if name not in ("id", "version"))
 
 
 def _insert_form_sql(conn: BaseDBAsyncClient) -> str:
@@ -213,9 +207,10 @@ def _insert_form_sql(conn: BaseDBAsyncClient) -> str:
     snapshot per statement). The last two parameters repeat the campaign and branch
     for the numbering (SQLite's parameters are positional).
     """
-    n = len(_FORM_COLUMNS)
+    columns = _form_columns()
+    n = len(columns)
     return (
-        f"INSERT INTO self_check ({', '.join(_FORM_COLUMNS)}, version) "
+        f"INSERT INTO self_check ({', '.join(columns)}, version) "
         f"VALUES ({placeholders(conn, 1, n)}, (SELECT COALESCE(MAX(version), 0) + 1 "
         f"FROM self_check WHERE campaign_id = {placeholder(conn, n + 1)} "
         f"AND branch_id = {placeholder(conn, n + 2)})) RETURNING id, version"
@@ -254,7 +249,7 @@ async def _file_form(
         client_mutation_id=client_mutation_id,
     )
     fields = SelfCheck._meta.fields_map
-    values = [fields[name].to_db_value(getattr(form, name), form) for name in _FORM_COLUMNS]
+    values = [fields[name].to_db_value(getattr(form, name), form) for name in _form_columns()]
     conn = connection()
     rows = await conn.execute_query_dict(_insert_form_sql(conn), [*values, campaign.id, branch.id])
     form.id, form.version = rows[0]["id"], rows[0]["version"]
