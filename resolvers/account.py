@@ -94,7 +94,9 @@ async def viewer_for_token(token: str, clock: Clock) -> Viewer | None:
         return None
     if not account.is_active:
         return None
-    return Viewer(account=account, organization=organization, session_id=session.id)
+    return Viewer(
+        account=account, organization=organization, session_id=session.id, tree_version=row[-1]
+    )
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ def _viewer_query(dialect: str, param: str) -> _ViewerQuery:
         parts.append((model, columns, len(selected)))
         selected += [f'{alias}."{c}"' for c in columns]
     sql = (
-        f"SELECT {', '.join(selected)} FROM session s "
+        f"SELECT {', '.join(selected)}, (SELECT version FROM tree_version) FROM session s "
         "JOIN account a ON a.id = s.account_id "
         "JOIN organization o ON o.id = a.organization_id "
         f"WHERE s.token_hash = {param}"

@@ -16,6 +16,7 @@ from tortoise.models import Model
 from models.campaign import Campaign, ChecklistTemplate
 from models.organization import Organization
 from models.rectification import BranchState, Review, SelfCheck
+from resolvers.tree_cache import TreeView
 from zhengdun.db import any_of, connection, is_postgres, placeholder, read_models
 
 K = TypeVar("K")
@@ -140,7 +141,13 @@ class Loaders:
     def __init__(self) -> None:
         self.organization: KnownFirst[int, Organization | None] = KnownFirst(_orgs_by_id)
         self.child_count: DataLoader[int, int] = _loader(_child_counts)
-        self.children_page: DataLoader[ChildrenKey, list[Organization]] = _loader(_children_pages)
+        # Children pages come from the worker's tree cache when the request may use it.
+        tree = self.tree = TreeView()
+
+        async def children_pages(keys: list[ChildrenKey]) -> list[list[Organization]]:
+            return await tree.pages(keys, _children_pages)  # a closure: no reference cycle
+
+        self.children_page: DataLoader[ChildrenKey, list[Organization]] = _loader(children_pages)
         self.workflow = WorkflowLoaders()
 
     def prime_organizations(self, orgs: Sequence[Organization]) -> None:

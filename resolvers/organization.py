@@ -102,5 +102,6 @@ async def create_organization(
     name = clean_name(name, ["input", "name"])
     parent_org = await organization_by_global_id(info, parent_id, ["input", "parentId"])
     org = await add_organization(parent_org, name, org_type, sector)
+    info.context.loaders.tree.stop()  # what this request reads next must show it
     await record(info, "createOrganization", "Organization", org.id, {"name": name})
     return org

@@ -20,6 +20,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from resolvers.account import viewer_for_token
 from resolvers.progress import fold_deltas
+from resolvers.tree_cache import TreeCache
 from schema.build import build_schema
 from zhengdun.clock import Clock
 from zhengdun.config import Settings, load_settings
@@ -67,6 +68,7 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.settings = settings
         self.clock = clock
+        self.tree_cache = TreeCache(settings.tree_cache_rows)
 
     async def get_context(self, request: Any, response: Any = None) -> Context:  # type: ignore[override]
         token = bearer_token(request)
@@ -77,6 +79,7 @@ class GraphQLView(GraphQL[Context, None]):
             clock=self.clock,
             viewer=viewer,
             request_id=request.scope.get("zhengdun.request_id") or uuid.uuid4().hex,
+            tree_cache=self.tree_cache,
         )
 
     def encode_json(self, data: object) -> bytes:

@@ -23,6 +23,8 @@ class Settings:
     # "level": queries run by schema/executor.py and schema/fast_fields.py (the default);
     # "graphql-core": strawberry's and graphql-core's own path, field by field.
     executor: str = "level"
+    # Organisations each worker keeps in its tree cache (resolvers/tree_cache.py; 0: none).
+    tree_cache_rows: int = 50_000
     debug: bool = False
 
 
@@ -43,5 +45,6 @@ def load_settings() -> Settings:
         document_cache_size=int(env.get("ZHENGDUN_DOCUMENT_CACHE_SIZE", "256")),
         fold_interval_seconds=float(env.get("ZHENGDUN_FOLD_INTERVAL_SECONDS", "5")),
         executor=env.get("ZHENGDUN_EXECUTOR", "level"),
+        tree_cache_rows=int(env.get("ZHENGDUN_TREE_CACHE_ROWS", "50000")),
         debug=env.get("ZHENGDUN_DEBUG", "") == "1",
     )

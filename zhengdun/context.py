@@ -11,6 +11,7 @@ from starlette.requests import Request
 from models.account import Account
 from models.organization import Organization
 from resolvers.loaders import Loaders
+from resolvers.tree_cache import TreeCache
 from zhengdun.clock import Clock
 from zhengdun.config import Settings
 
@@ -22,6 +23,9 @@ class Viewer:
     account: Account
     organization: Organization
     session_id: int
+    # The organisation tree's version when the bearer token was read (migration 0007);
+    # None where the viewer was made otherwise (a login).
+    tree_version: int | None = None
 
     @property
     def display_name(self) -> str:
@@ -36,6 +40,7 @@ class Context:
     clock: Clock
     viewer: Viewer | None
     request_id: str
+    tree_cache: TreeCache | None = None  # the worker's (resolvers/tree_cache.py)
     loaders: Loaders = field(default_factory=Loaders)
 
     def __post_init__(self) -> None:
@@ -43,6 +48,7 @@ class Context:
         # most requests are about it, and then need not read it again.
         if self.viewer is not None:
             self.loaders.prime_organizations([self.viewer.organization])
+            self.loaders.tree.use(self.tree_cache, self.viewer.tree_version)
 
     @functools.cached_property
     def today(self) -> date:
