@@ -7,7 +7,8 @@ is created by its first form, or at the start of a campaign for a carried-over b
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+from typing import Any, NamedTuple
 
 from tortoise import fields
 from tortoise.models import Model
@@ -56,6 +57,31 @@ class BranchState(Model):
         table = "branch_state"
         unique_together = (("campaign", "branch"),)
         indexes = (("campaign_id", "branch_path"),)
+
+
+class ShownState(NamedTuple):
+    """What the queries show of a state row: the columns the views read, nothing else.
+
+    A county's tree lists hundreds of branches with their status; reading those rows
+    whole (17 columns, three of them timestamps) was a quarter of the server's time for
+    that query (docs/benchmarks.md). ``BranchState`` has the same attributes, so a view
+    takes either; the workflow changes rows it has read whole, and locked.
+    """
+
+    branch_id: int
+    status: RectificationStatus
+    is_key: bool
+    key_reason: KeyReason | None
+    key_since: datetime.datetime | None
+    latest_self_check_id: int | None
+    latest_poor: int | None
+    selected_as_bottom: bool
+    selected_at: datetime.datetime | None
+    selected_by_name: str | None
+
+
+# What a view is given: the shown columns, or a whole row where one was read anyway.
+Shown = BranchState | ShownState
 
 
 class SelfCheck(Model):

@@ -15,9 +15,9 @@ from tortoise.models import Model
 
 from models.campaign import Campaign, ChecklistTemplate
 from models.organization import Organization
-from models.rectification import BranchState, Review, SelfCheck
+from models.rectification import BranchState, Review, SelfCheck, Shown, ShownState
 from resolvers.tree_cache import TreeView
-from zhengdun.db import any_of, connection, is_postgres, placeholder, read_models
+from zhengdun.db import any_of, connection, is_postgres, placeholder, read_models, read_tuples
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -184,9 +184,13 @@ async def _templates_by_id(ids: list[str]) -> list[ChecklistTemplate | None]:
     return [found.get(i) for i in ids]
 
 
-async def states_by_key(keys: list[tuple[int, int]]) -> list[BranchState | None]:
-    """State rows by (campaign id, branch id); None where the branch has not submitted."""
-    found: dict[tuple[int, int], BranchState] = {}
+_SHOWN = ", ".join(ShownState._fields)
+
+
+async def states_by_key(keys: list[tuple[int, int]]) -> list[Shown | None]:
+    """What the views show of the state rows, by (campaign id, branch id); None where the
+    branch has not submitted."""
+    found: dict[tuple[int, int], Shown] = {}
     by_campaign: dict[int, list[int]] = defaultdict(list)
     for campaign_id, branch_id in keys:
         by_campaign[campaign_id].append(branch_id)
@@ -194,11 +198,11 @@ async def states_by_key(keys: list[tuple[int, int]]) -> list[BranchState | None]
     for campaign_id, branch_ids in by_campaign.items():
         among, params = any_of(conn, 2, branch_ids)
         _, rows = await conn.execute_query(
-            f"SELECT * FROM branch_state WHERE campaign_id = {placeholder(conn, 1)} "
+            f"SELECT {_SHOWN} FROM branch_state WHERE campaign_id = {placeholder(conn, 1)} "
             f"AND branch_id{among}",
             [campaign_id, *params],
         )
-        for row in read_models(BranchState, rows):
+        for row in read_tuples(BranchState, ShownState, rows):
             found[(campaign_id, row.branch_id)] = row
     return [found.get(key) for key in keys]
 
@@ -235,7 +239,8 @@ class WorkflowLoaders:
         self.campaign: DataLoader[int, Campaign | None] = _loader(_campaigns_by_id)
         self.open_campaign: DataLoader[date, Campaign | None] = _loader(_campaigns_open_on)
         self.template: DataLoader[str, ChecklistTemplate | None] = _loader(_templates_by_id)
-        self.state: KnownFirst[tuple[int, int], BranchState | None] = KnownFirst(states_by_key)
+        # Shown states, or whole rows where a view read them anyway (the key list).
+        self.state: KnownFirst[tuple[int, int], Shown | None] = KnownFirst(states_by_key)
         self.self_checks: DataLoader[tuple[int, int], list[SelfCheck]] = _loader(_self_checks_of)
         self.self_check: DataLoader[int, SelfCheck | None] = _loader(_self_checks_by_id)
         self.review: DataLoader[int, Review | None] = _loader(_reviews_of)

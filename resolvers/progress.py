@@ -24,7 +24,7 @@ from models.progress import (
     add_into,
     difference,
 )
-from models.rectification import BranchState
+from models.rectification import BranchState, Shown
 from models.workflow import RectificationStatus
 from resolvers.loaders import states_by_key
 from zhengdun.db import connection, is_postgres, placeholders
@@ -32,7 +32,7 @@ from zhengdun.db import connection, is_postgres, placeholders
 GroupKey = tuple[int, str, bool]  # (organisation id, sector, direct)
 
 
-def facts(row: BranchState | None) -> BranchFacts:
+def facts(row: Shown | None) -> BranchFacts:
     if row is None:
         return BranchFacts()
     return BranchFacts(

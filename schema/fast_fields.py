@@ -45,6 +45,8 @@ from schema.executor import ATTRIBUTE, DIRECT, GUARDS, UNGUARDED
 
 Resolver = Callable[..., Any]
 CONTEXT_ONLY = "zhengdun_context_only"
+# On a positional call that drops its info: the resolver it calls with the source alone.
+ONLY_SOURCE = "zhengdun_only_source"
 
 
 def context_only(function: Resolver) -> Resolver:
@@ -194,8 +196,14 @@ def _direct(
 
     rules = [(extension, cast(ViewerRule, permission)) for extension, permission in checks]
 
-    def unguarded(source: Any, context: Any) -> Any:
-        return bare(source, ContextInfo(context) if context_only else None)
+    # One call fewer per field where the resolver takes the source alone (``id``).
+    only_source = getattr(bare, ONLY_SOURCE, None)
+    if only_source is not None:
+        unguarded: Callable[[Any, Any], Any] = lambda source, context: only_source(source)  # noqa: E731
+    elif context_only:
+        unguarded = lambda source, context: bare(source, ContextInfo(context))  # noqa: E731
+    else:
+        unguarded = lambda source, context: bare(source, None)  # noqa: E731
 
     def direct(source: Any, context: Any) -> Any:
         """The same checks and resolver, with no arguments, without an info."""
@@ -244,7 +252,9 @@ def _positional(function: Resolver, resolver: Any) -> Callable[[Any, Any], Any] 
     ):
         return None
     if info is None:
-        return lambda source_value, info_value: function(source_value)
+        bare = lambda source_value, info_value: function(source_value)  # noqa: E731
+        setattr(bare, ONLY_SOURCE, function)
+        return bare
     return function
 
 

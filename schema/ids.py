@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 
 from models.errors import RuleError, UserErrorCode
 
@@ -20,6 +21,7 @@ NODE_TYPES = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=65_536)  # a county's tree: hundreds of IDs, the same each time
 def encode_id(type_name: str, pk: object) -> str:
     return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
 

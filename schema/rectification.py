@@ -12,7 +12,7 @@ from strawberry.types import Info
 from models import workflow
 from models.campaign import Campaign as CampaignModel
 from models.organization import Organization as OrganizationModel
-from models.rectification import BranchState
+from models.rectification import BranchState, Shown
 from models.rectification import SelfCheck as SelfCheckModel
 from permissions import IsBranchAdmin, IsDirectSuperior, allow
 from permissions.organization import is_direct_superior
@@ -53,7 +53,7 @@ class Rectification:
 
     branch: OrganizationModel
     campaign: CampaignModel
-    state: BranchState | None
+    state: Shown | None
 
 
 @strawberry.type(description="条目评价")

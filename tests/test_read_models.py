@@ -9,10 +9,10 @@ import pytest
 
 from models.campaign import Campaign
 from models.organization import Organization
-from models.rectification import BranchState, SelfCheck
+from models.rectification import BranchState, SelfCheck, ShownState
 from tests.api import Api, admin, build_tree, campaign
 from tests.test_views import submit_and_review
-from zhengdun.db import any_of, connection, placeholder, read_models
+from zhengdun.db import any_of, connection, placeholder, read_models, read_tuples
 
 
 def described(instance: Any) -> dict[str, Any]:
@@ -97,3 +97,45 @@ async def test_any_of_matches_the_listed_values(api: Api) -> None:
         [tree.committees[0].depth, *params],
     )
     assert {row["id"] for row in found} == {c.id for c in tree.committees}
+
+
+async def test_shown_states_hold_the_models_values(api: Api) -> None:
+    tree = await build_tree(committees=1, branches_per_committee=3)
+    await admin(tree.committees[0], "sup")
+    for i, branch in enumerate(tree.branches):
+        await admin(branch, f"b{i}")
+    await campaign()
+    sup = await api.login("sup")
+    await submit_and_review(api, sup, tree.branches[0], 0, poor=0, decision="PASS")
+    await submit_and_review(api, sup, tree.branches[1], 1, poor=12, decision="START_RECTIFICATION")
+
+    whole = read_models(BranchState, await rows("SELECT * FROM branch_state ORDER BY id"))
+    expected = [ShownState(*(getattr(state, f) for f in ShownState._fields)) for state in whole]
+    assert any(s.key_since is not None and s.key_reason is not None for s in expected)
+    # By position, by name, the columns in another order, among others.
+    reversed_columns = ", ".join(reversed(ShownState._fields))
+    for sql in (
+        f"SELECT {', '.join(ShownState._fields)} FROM branch_state ORDER BY id",
+        f"SELECT {reversed_columns} FROM branch_state ORDER BY id",
+        "SELECT * FROM branch_state ORDER BY id",
+    ):
+        found = await rows(sql)
+        for given in (found, [dict(row) for row in found]):
+            shown = read_tuples(BranchState, ShownState, given)
+            assert [type(s) for s in shown] == [ShownState] * len(whole)
+            assert [described_tuple(s) for s in shown] == [described_tuple(e) for e in expected]
+
+    # A value the look-up does not know: Tortoise's conversion, with its error.
+    [good, bad] = [dict(row) for row in await rows("SELECT * FROM branch_state ORDER BY id")]
+    bad["key_reason"] = "NO_SUCH_REASON"
+    with pytest.raises(ValueError, match="NO_SUCH_REASON"):
+        read_tuples(BranchState, ShownState, [good, bad])
+    # Rows without a field's column: refused, not half read.
+    with pytest.raises(ValueError, match="latest_poor"):
+        read_tuples(BranchState, ShownState, await rows("SELECT branch_id FROM branch_state"))
+
+
+def described_tuple(shown: ShownState) -> list[Any]:
+    return [
+        (v, v.utcoffset(), v.tzname()) if isinstance(v, datetime.datetime) else v for v in shown
+    ]

@@ -18,6 +18,7 @@ from tortoise.timezone import get_default_timezone, get_use_tz
 from models import MODEL_MODULES
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T", bound=tuple)  # type: ignore[type-arg]
 
 
 async def _nothing_to_reset(connection: Any) -> None:
@@ -101,6 +102,16 @@ def any_of(conn: BaseDBAsyncClient, index: int, values: Iterable[Any]) -> tuple[
     return f" IN ({placeholders(conn, index, len(values))})", values
 
 
+def read_tuples(model: type[Model], into: type[T], rows: Iterable[Mapping[str, Any]]) -> list[T]:
+    """Named tuples of some of ``model``'s columns, each value what ``read_models`` gives.
+
+    For hot reads that show a few columns of many rows (a county's branch states): the
+    fields of ``into`` name columns of ``model`` (whose attributes have the same names),
+    the rows hold at least those columns, in any order.
+    """
+    return _reader(model).tuples(into, rows)
+
+
 def read_models(model: type[M], rows: Iterable[Mapping[str, Any]]) -> list[M]:
     """Instances of ``model`` from rows holding all its columns (``SELECT *``).
 
@@ -148,6 +159,9 @@ class _Reader:
         )
         self.readers: dict[
             tuple[bool, tuple[str, ...]], Callable[[list[Any]], list[Any]] | None
+        ] = {}
+        self.tuple_readers: dict[
+            tuple[type, bool, tuple[str, ...]], Callable[[list[Any]], list[Any]]
         ] = {}
 
     def read(self, rows: Iterable[Mapping[str, Any]]) -> list[Any]:
@@ -208,26 +222,11 @@ class _Reader:
             "set_attribute": object.__setattr__,
             "DT": datetime.datetime, "UTC": datetime.UTC,
         }  # fmt: skip
-        entries = []
-        for position, key in enumerate(keys):
-            if key not in self.columns:
-                continue
-            attribute, convert = self.columns[key]
-            cell = f"row[{key!r}]" if by_key else f"row[{position}]"
-            if convert is None:
-                entries.append(f"{attribute!r}: {cell}")
-            elif isinstance(convert, _EnumLookup):
-                namespace[f"E{position}"] = convert.members
-                entries.append(f"{attribute!r}: E{position}[{cell}]")
-            elif isinstance(convert, _UTCDatetime):
-                namespace[f"C{position}"] = convert
-                entries.append(
-                    f"{attribute!r}: (v{position} if type(v{position} := {cell}) is DT "
-                    f"and v{position}.tzinfo is UTC else C{position}(v{position}))"
-                )
-            else:
-                namespace[f"C{position}"] = convert
-                entries.append(f"{attribute!r}: C{position}({cell})")
+        entries = [
+            f"{self.columns[key][0]!r}: {self.cell(position, key, by_key, namespace)}"
+            for position, key in enumerate(keys)
+            if key in self.columns
+        ]
         entries += [f"{name!r}: {value!r}" for name, value in self.fixed.items()]
         entries.append("'_await_when_save': {}")
         source = "\n".join(
@@ -248,6 +247,79 @@ class _Reader:
         exec(compile(source, f"<read_models {model.__name__}>", "exec"), namespace)
         read: Callable[[list[Any]], list[Any]] = namespace["read"]
         return read
+
+    def cell(self, position: int, key: str, by_key: bool, namespace: dict[str, Any]) -> str:
+        """The expression of one column's Python value in a generated reader: enum
+        members looked up, UTC datetimes passed through, anything else converted."""
+        convert = self.columns[key][1]
+        cell = f"row[{key!r}]" if by_key else f"row[{position}]"
+        if convert is None:
+            return cell
+        if isinstance(convert, _EnumLookup):
+            namespace[f"E{position}"] = convert.members
+            return f"E{position}[{cell}]"
+        namespace[f"C{position}"] = convert
+        if isinstance(convert, _UTCDatetime):
+            return (
+                f"(v{position} if type(v{position} := {cell}) is DT "
+                f"and v{position}.tzinfo is UTC else C{position}(v{position}))"
+            )
+        return f"C{position}({cell})"
+
+    def tuples(self, into: type[T], rows: Iterable[Mapping[str, Any]]) -> list[T]:
+        rows = list(rows)
+        if not rows:
+            return []
+        by_key = type(rows[0]) is dict
+        shape = (into, by_key, tuple(rows[0].keys()))
+        read = self.tuple_readers.get(shape)
+        if read is None:
+            read = self.compile_tuples(into, shape[2], by_key)
+            if len(self.tuple_readers) < 64:
+                self.tuple_readers[shape] = read
+        return read(rows)
+
+    def compile_tuples(
+        self, into: type[Any], keys: tuple[str, ...], by_key: bool
+    ) -> Callable[[list[Any]], list[Any]]:
+        """A reader of rows into ``into``'s fields, each cell as :meth:`compile` reads
+        it; a row whose look-up fails is converted cell by cell as Tortoise converts."""
+        fields: tuple[str, ...] = into._fields  # type: ignore[attr-defined]
+        positions = {key: position for position, key in enumerate(keys)}
+        unknown = [f for f in fields if f not in self.columns or self.columns[f][0] != f]
+        missing = [f for f in fields if f not in positions]
+        if unknown or missing:
+            raise ValueError(f"{into.__name__}: not columns of the rows: {unknown + missing}")
+        namespace: dict[str, Any] = {
+            "new": tuple.__new__, "into": into, "DT": datetime.datetime, "UTC": datetime.UTC,
+            "slowly": self.converted(fields, positions, by_key),
+        }  # fmt: skip
+        cells = [self.cell(positions[f], f, by_key, namespace) for f in fields]
+        source = "\n".join(
+            [
+                "def read(rows):",
+                "    built = []",
+                "    for row in rows:",
+                "        try:",
+                f"            built.append(new(into, ({', '.join(cells)},)))",
+                "        except (KeyError, TypeError):",
+                "            built.append(new(into, slowly(row)))",
+                "    return built",
+            ]
+        )
+        exec(compile(source, f"<read_tuples {into.__name__}>", "exec"), namespace)
+        read: Callable[[list[Any]], list[Any]] = namespace["read"]
+        return read
+
+    def converted(
+        self, fields: tuple[str, ...], positions: dict[str, int], by_key: bool
+    ) -> Callable[[Any], tuple[Any, ...]]:
+        """One row's values of ``fields``, each through its conversion (the reference path)."""
+        steps = [
+            (field if by_key else positions[field], self.columns[field][1] or (lambda v: v))
+            for field in fields
+        ]
+        return lambda row: tuple(convert(row[where]) for where, convert in steps)
 
     def layout(self, keys: tuple[str, ...]) -> _Layout | None:
         """Attribute names by position, the conversions, and the columns to drop."""
