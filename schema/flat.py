@@ -36,6 +36,8 @@ from graphql.execution.executor import Executor
 from graphql.pyutils import is_awaitable as graphql_is_awaitable
 from tortoise.models import Model
 
+from permissions.base import ViewerRule
+
 CACHE_SIZE = 1024
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 # Built-in scalars whose output is the value itself when it already has the right type
@@ -190,9 +192,12 @@ def _compile(guards: tuple[Any, ...], entries: tuple[Entry, ...]) -> Complete:
     }  # fmt: skip
     lines = []
     if guards:
-        lines.append("viewer = context.viewer")
+        # An anonymous viewer is refused by every rule (UNAUTHENTICATED): reported by the
+        # field-by-field path. Otherwise ViewerRule's ``decide`` is its ``allows``.
+        lines += ["viewer = context.viewer", "if viewer is None: return None"]
     for index, rule in enumerate(guards):
-        namespace[f"rule{index}"] = rule.decide
+        plain = type(rule).decide is ViewerRule.decide
+        namespace[f"rule{index}"] = rule.allows if plain else rule.decide
         lines.append(f"if rule{index}(viewer, source, None, {{}}) is not True: return None")
     results = []
     for index, entry in enumerate(entries):

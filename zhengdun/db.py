@@ -259,9 +259,9 @@ class _Reader:
             namespace[f"E{position}"] = convert.members
             return f"E{position}[{cell}]"
         namespace[f"C{position}"] = convert
-        if isinstance(convert, _UTCDatetime):
+        if isinstance(convert, _UTCDatetime):  # NULL stays None (Tortoise's conversion)
             return (
-                f"(v{position} if type(v{position} := {cell}) is DT "
+                f"(v{position} if (v{position} := {cell}) is None or type(v{position}) is DT "
                 f"and v{position}.tzinfo is UTC else C{position}(v{position}))"
             )
         return f"C{position}({cell})"
@@ -359,7 +359,7 @@ class _UTCDatetime:
         self.convert = convert
 
     def __call__(self, value: Any) -> Any:
-        if type(value) is datetime.datetime and value.tzinfo is datetime.UTC:
+        if value is None or type(value) is datetime.datetime and value.tzinfo is datetime.UTC:
             return value
         return self.convert(value)
 
