@@ -1,28 +1,33 @@
-"""`zhengdun serve`: uvicorn, in one process or in several workers that each accept on their
-own socket.
+"""`zhengdun serve`: uvicorn, in one process or in several workers to which the parent hands
+the connections it accepts, in turn.
 
-uvicorn's own ``--workers`` hands one listening socket to every worker. Clients that connect at
-once (a front end's connection pool, a load balancer, 32 keep-alive clients) queue on it
-together, and the first worker to wake accepts all of them, because an event loop accepts until
-the queue is empty. Measured here (docs/benchmarks.md): all 32 clients of M1 on one worker, which
-served 108 requests/s at one core while the other worker idled. Here each worker binds its own
-socket to the address with ``SO_REUSEPORT`` and the kernel spreads new connections over the
-workers' sockets by a hash of each connection's addresses, as nginx's ``reuseport`` does.
+Clients that connect at once (a front end's connection pool, a load balancer, 32 keep-alive
+clients) must be spread evenly over the workers: a worker holding more of them answers each
+more slowly, and the slowest worker sets the tail of the latencies. uvicorn's own ``--workers``
+shares one listening socket, and an event loop accepts until the queue is empty: measured here
+(docs/benchmarks.md), all 32 clients of M1 went to one worker while the other idled. A socket
+per worker with ``SO_REUSEPORT`` (this server's previous design) spreads them by a hash of
+their addresses: 11/21 to 16/16 over five tries of 32 connections, and p99 144 ms against
+112–117 with the same load split 16/16 by hand. So the parent accepts every connection and
+hands it to the workers in turn over a Unix socket (``SCM_RIGHTS``), as Node's cluster module
+does on Linux (PostGraphile's ``--cluster-workers``); a worker serves a handed connection
+exactly as one it accepted itself (uvicorn's protocol, ``connect_accepted_socket``).
 
-The parent holds the address (bound, never listening, so it is given no connections), starts the
-workers, restarts one that dies, and stops them all on SIGINT or SIGTERM. A worker that fails to
-start (database unreachable, say) stops the whole server with uvicorn's exit code 3, as uvicorn's
-own supervisor does: restarting would fail the same way.
+The parent listens on the address (a second server there exits with uvicorn's code 3), starts
+the workers, restarts one that dies (connections handed to it and not yet taken are lost with
+it), and stops them all on SIGINT or SIGTERM. A worker that fails to start (database
+unreachable, say) stops the whole server with uvicorn's exit code 3, as uvicorn's own
+supervisor does: restarting would fail the same way.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import multiprocessing
 import signal
 import socket
-import sys
 import threading
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
@@ -32,6 +37,7 @@ from uvicorn.config import STARTUP_FAILURE
 
 APP = "zhengdun.app:create_app"
 STOP_TIMEOUT = 30.0  # seconds a worker is given to finish its requests before it is killed
+BACKLOG = 2048  # uvicorn's default
 
 logger = logging.getLogger("uvicorn.error")
 spawn = multiprocessing.get_context("spawn")
@@ -41,48 +47,87 @@ def family(host: str) -> socket.AddressFamily:
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
-def reuse_port_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to (host, port) that other such sockets may share."""
-    sock = socket.socket(family(host), socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    try:
-        sock.bind((host, port))
-    except OSError:
-        sock.close()
-        raise
-    return sock
-
-
 def config(host: str, port: int) -> uvicorn.Config:
     return uvicorn.Config(APP, factory=True, host=host, port=port, log_level="info")
 
 
-def run_worker(host: str, port: int) -> None:
-    """A worker process: one uvicorn server on its own socket."""
-    try:
-        sock = reuse_port_socket(host, port)
-    except OSError as error:  # would fail again: stop the server, as a failed start-up does
-        logger.error("worker cannot bind %s:%d: %s", host, port, error)
-        sys.exit(STARTUP_FAILURE)
+class HandedConnections(uvicorn.Server):
+    """A worker's uvicorn: no socket of its own; serves the connections the parent hands it."""
+
+    def __init__(self, config: uvicorn.Config, inbox: socket.socket) -> None:
+        super().__init__(config)
+        self.inbox = inbox
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=[])  # the lifespan (database), no listener
+        self.inbox.setblocking(False)
+        asyncio.get_running_loop().add_reader(self.inbox.fileno(), self.take)
+
+    def take(self) -> None:
+        """Every connection waiting in the inbox, each served as uvicorn serves its own."""
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                data, fds, _, _ = socket.recv_fds(self.inbox, 1, 1)
+            except BlockingIOError:
+                return
+            except OSError:
+                data, fds = b"", []
+            if not data:  # the parent is gone: stop, as on SIGTERM
+                loop.remove_reader(self.inbox.fileno())
+                self.should_exit = True
+                return
+            for fd in fds:
+                loop.create_task(self.serve_connection(socket.socket(fileno=fd)))
+
+    async def serve_connection(self, connection: socket.socket) -> None:
+        if self.should_exit:
+            connection.close()
+            return
+        config, loop = self.config, asyncio.get_running_loop()
+        await loop.connect_accepted_socket(
+            lambda: config.http_protocol_class(  # type: ignore[call-arg]
+                config=config,
+                server_state=self.server_state,
+                app_state=self.lifespan.state,
+                _loop=loop,
+            ),
+            sock=connection,
+        )
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        asyncio.get_running_loop().remove_reader(self.inbox.fileno())
+        await super().shutdown(sockets)
+
+
+def run_worker(host: str, port: int, inbox: socket.socket) -> None:
+    """A worker process: uvicorn serving the connections handed over ``inbox``."""
     # Ctrl-C reaches the whole process group; the parent knows and stops the workers.
     with contextlib.suppress(KeyboardInterrupt):
-        uvicorn.Server(config(host, port)).run(sockets=[sock])
+        HandedConnections(config(host, port), inbox).run()
 
 
 class Workers:
-    """The parent's side: workers started, replaced when one dies, stopped on a signal."""
+    """The parent's side: connections accepted and handed out in turn; workers started,
+    replaced when one dies, stopped on a signal."""
 
-    def __init__(self, host: str, port: int, count: int) -> None:
+    def __init__(self, listener: socket.socket, host: str, port: int, count: int) -> None:
+        self.listener = listener
         self.host, self.port, self.count = host, port, count
         self.processes: list[BaseProcess] = []
+        self.outboxes: list[socket.socket] = []  # the parent's end of each worker's inbox
         self.stopping = threading.Event()
         self.exit_code = 0
 
-    def start_one(self) -> BaseProcess:
-        process = spawn.Process(target=run_worker, args=(self.host, self.port), daemon=False)
-        process.start()
-        return process
+    def start_one(self) -> tuple[BaseProcess, socket.socket]:
+        # SEQPACKET: one connection per message, never merged or split.
+        outbox, inbox = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        with inbox:  # the worker has its own copy once started
+            process = spawn.Process(
+                target=run_worker, args=(self.host, self.port, inbox), daemon=False
+            )
+            process.start()
+        return process, outbox
 
     def stop(self, signum: int = 0, frame: object = None) -> None:
         self.stopping.set()
@@ -90,13 +135,45 @@ class Workers:
     def run(self) -> int:
         signal.signal(signal.SIGINT, self.stop)
         signal.signal(signal.SIGTERM, self.stop)
-        logger.info("%d workers on http://%s:%d (SO_REUSEPORT)", self.count, self.host, self.port)
-        self.processes = [self.start_one() for _ in range(self.count)]
+        logger.info(
+            "%d workers on http://%s:%d (connections handed out in turn)",
+            self.count,
+            self.host,
+            self.port,
+        )
+        for _ in range(self.count):
+            process, outbox = self.start_one()
+            self.processes.append(process)
+            self.outboxes.append(outbox)
+        accepting = threading.Thread(target=self.hand_out, name="accept", daemon=True)
+        accepting.start()
         while not self.stopping.is_set():
             wait([p.sentinel for p in self.processes], timeout=0.5)
             self.replace_dead()
         self.stop_all()
         return self.exit_code
+
+    def hand_out(self) -> None:
+        """Accepts every connection and hands it to the next worker (skipping one that is
+        gone); the parent's copy is closed once handed."""
+        self.listener.settimeout(0.5)  # to notice the end
+        turn = 0
+        while not self.stopping.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:  # the listener closed: stopping
+                return
+            with connection:
+                for _ in range(self.count):
+                    outbox = self.outboxes[turn]
+                    turn = (turn + 1) % self.count
+                    try:
+                        socket.send_fds(outbox, [b"c"], [connection.fileno()])
+                        break
+                    except OSError:  # that worker is gone (being replaced): the next one
+                        continue
 
     def replace_dead(self) -> None:
         for index, process in enumerate(self.processes):
@@ -110,9 +187,12 @@ class Workers:
             logger.warning(
                 "worker [%d] exited (%s); starting another", process.pid, process.exitcode
             )
-            self.processes[index] = self.start_one()
+            old = self.outboxes[index]
+            self.processes[index], self.outboxes[index] = self.start_one()
+            old.close()
 
     def stop_all(self) -> None:
+        self.listener.close()  # no new connections; the workers finish theirs
         for process in self.processes:
             if process.exitcode is None:
                 process.terminate()  # SIGTERM: uvicorn finishes the requests in flight
@@ -124,6 +204,8 @@ class Workers:
                 )
                 process.kill()
                 process.join()
+        for outbox in self.outboxes:
+            outbox.close()
 
 
 def serve(host: str, port: int, workers: int) -> int:
@@ -131,13 +213,10 @@ def serve(host: str, port: int, workers: int) -> int:
         uvicorn.run(APP, factory=True, host=host, port=port, log_level="info")
         return 0
     try:
-        # A plain bind first: it fails if anything listens there, even another server whose
-        # sockets allow sharing (it would otherwise silently take half of the connections).
-        with socket.create_server((host, port), family=family(host)) as probe:
-            port = probe.getsockname()[1]  # port 0: the one the kernel chose, for every worker
-        address = reuse_port_socket(host, port)  # held until the end, so no one else binds it
+        listener = socket.create_server((host, port), family=family(host), backlog=BACKLOG)
     except OSError as error:
         logger.error("cannot bind %s:%d: %s", host, port, error)
         return STARTUP_FAILURE
-    with address:
-        return Workers(host, port, workers).run()
+    with listener:
+        port = listener.getsockname()[1]  # port 0: the one the kernel chose
+        return Workers(listener, host, port, workers).run()
