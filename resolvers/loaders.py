@@ -244,6 +244,8 @@ class WorkflowLoaders:
         self.self_checks: DataLoader[tuple[int, int], list[SelfCheck]] = _loader(_self_checks_of)
         self.self_check: DataLoader[int, SelfCheck | None] = _loader(_self_checks_by_id)
         self.review: DataLoader[int, Review | None] = _loader(_reviews_of)
+        # The campaign open today once read (None: none is), for fields answered at once.
+        self.current: Campaign | None | object = MISSING
         state = self.state
 
         async def page_states(keys: list[PageKey]) -> list[None]:

@@ -153,6 +153,15 @@ def _direct(
 
     takes_info = resolver is not None and resolver.info_parameter is not None
     context_only = takes_info and getattr(resolver.wrapped_func, CONTEXT_ONLY, False)  # type: ignore[union-attr]
+    # The resolver called without an info (or with just the context), no checks: one
+    # call fewer per field where it takes the source alone (``id``, ``status``).
+    only_source = getattr(bare, ONLY_SOURCE, None)
+    if only_source is not None:
+        unguarded: Callable[[Any, Any], Any] = lambda source, context: only_source(source)  # noqa: E731
+    elif context_only:
+        unguarded = lambda source, context: bare(source, ContextInfo(context))  # noqa: E731
+    else:
+        unguarded = lambda source, context: bare(source, None)  # noqa: E731
     if not names and not takes_info and not checks:
 
         def resolve_plain(source: Any, raw_info: GraphQLResolveInfo) -> Any:
@@ -167,7 +176,7 @@ def _direct(
             if default_resolver is getattr:
                 setattr(resolve_plain, ATTRIBUTE, python_name)
         else:
-            setattr(resolve_plain, DIRECT, lambda source, context: bare(source, None))
+            setattr(resolve_plain, DIRECT, unguarded)
         return resolve_plain
 
     def resolve(source: Any, raw_info: GraphQLResolveInfo, **arguments: Any) -> Any:
@@ -195,15 +204,6 @@ def _direct(
         return resolve
 
     rules = [(extension, cast(ViewerRule, permission)) for extension, permission in checks]
-
-    # One call fewer per field where the resolver takes the source alone (``id``).
-    only_source = getattr(bare, ONLY_SOURCE, None)
-    if only_source is not None:
-        unguarded: Callable[[Any, Any], Any] = lambda source, context: only_source(source)  # noqa: E731
-    elif context_only:
-        unguarded = lambda source, context: bare(source, ContextInfo(context))  # noqa: E731
-    else:
-        unguarded = lambda source, context: bare(source, None)  # noqa: E731
 
     def direct(source: Any, context: Any) -> Any:
         """The same checks and resolver, with no arguments, without an info."""
