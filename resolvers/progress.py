@@ -227,6 +227,28 @@ async def fold_deltas(limit: int = 20000) -> int:
         return int(before[0]["n"]) - int(after[0]["n"])
 
 
+async def newest_delta_id() -> int:
+    conn = connection()
+    rows = await conn.execute_query_dict("SELECT MAX(id) AS top FROM progress_delta")
+    return int(rows[0]["top"] or 0)
+
+
+async def fold_new_deltas(seen: int | None) -> int:
+    """Folds when deltas were written since the last fold (``seen``: the newest id then);
+    returns the newest id now, for the next call.
+
+    Finding the groups to fold groups the whole table (80 ms of PostgreSQL every interval
+    in every worker at 1,000,000 branches, while nothing had changed); the newest id is one
+    index entry. A delta committed after a fold with an id below ``seen`` waits for the next
+    write to be folded: the sums are exact either way.
+    """
+    top = await newest_delta_id()
+    if top == seen:
+        return top
+    await fold_deltas()
+    return await newest_delta_id()
+
+
 def merged(sums: Sums, *, direct_only: bool = False) -> dict[str, dict[str, int]]:
     """Per sector totals of an organisation's sums (all rows, or only direct ones)."""
     out: dict[str, dict[str, int]] = {}

@@ -14,12 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.organization import Organization, OrgType, Sector, is_within
+from models.progress import ProgressDelta
 from models.rectification import BranchState, SelfCheck
-from resolvers.progress import fold_deltas
+from resolvers.progress import fold_deltas, fold_new_deltas
 from schema.ids import encode_id
 from tests.api import Api, admin, build_tree, campaign, gid, org, ratings, token_for
 from tests.conftest import empty_database
 from tests.test_rectification_flow import ASSESS, REVIEW, SUBMIT
+from tests.test_tree_api import count_statements
 from tests.test_views import SELECT
 
 DECISIONS = ["PASS", "REJECT", "START_RECTIFICATION", "CONTINUE_RECTIFICATION"]
@@ -160,3 +162,33 @@ async def test_counts_match_a_recount(api: Api, moves) -> None:
         for status in STATUSES:
             listed = found[status]
             assert listed["totalCount"] == want["statuses"][status] == len(listed["edges"]), status
+
+
+async def test_the_background_fold_groups_the_deltas_only_after_new_ones(api: Api) -> None:
+    """An idle service reads the newest delta id each interval, not the whole table."""
+    tree = await build_tree(committees=1, branches_per_committee=3)
+    await campaign()
+    tokens = [await token_for(await admin(b, f"b{i}")) for i, b in enumerate(tree.branches)]
+
+    async def submit(i: int) -> None:
+        data = await api.data(SUBMIT, {"b": gid(tree.branches[i]), "r": ratings(poor=1)}, tokens[i])
+        assert data["submitSelfCheck"]["userErrors"] == []
+
+    async def fold(seen: int | None) -> tuple[int, list[str]]:
+        with count_statements() as statements:
+            seen = await fold_new_deltas(seen)
+        return seen, [s for s in statements if "GROUP BY" in s]
+
+    await submit(0)
+    await submit(1)  # two deltas per ancestor group: something to fold
+    before = await ProgressDelta.all().count()
+    seen, grouped = await fold(None)
+    assert grouped and await ProgressDelta.all().count() < before
+    after_fold = await ProgressDelta.all().count()
+
+    seen, grouped = await fold(seen)  # nothing new: no grouping
+    assert grouped == [] and await ProgressDelta.all().count() == after_fold
+
+    await submit(2)  # a third branch: its ancestors' groups have two rows each again
+    seen, grouped = await fold(seen)
+    assert grouped and await ProgressDelta.all().count() == after_fold

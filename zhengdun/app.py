@@ -19,7 +19,7 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from resolvers.account import viewer_for_token
-from resolvers.progress import fold_deltas
+from resolvers.progress import fold_new_deltas
 from resolvers.tree_cache import TreeCache
 from schema.build import build_schema
 from zhengdun.clock import Clock
@@ -93,10 +93,11 @@ async def keep_folding(interval: float) -> None:
     """Folds the progress deltas in the background so that reads stay short."""
     if interval <= 0:
         return
+    seen: int | None = None
     while True:
         await asyncio.sleep(interval)
         try:
-            await fold_deltas()
+            seen = await fold_new_deltas(seen)
         except Exception:  # a failed fold loses nothing: the deltas stay as they are
             log.exception("folding progress deltas failed")
 
