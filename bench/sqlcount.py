@@ -3,8 +3,8 @@
 ``python -m bench.sqlcount SPEC.json`` builds the same application that ``zhengdun
 serve`` runs (``zhengdun.app.create_app``) against the benchmark's database, drives it
 through httpx's ASGI transport, and counts what asyncpg sends for one request, after a
-warm-up request of the same kind (so per-process caches are warm, as in a running
-server). The counts come from wrapping asyncpg's ``Connection`` methods in this process
+warm-up request (for reads the same request, so that per-process caches, the tree's
+pages among them, are warm as in a running server; for writes another of the same kind). The counts come from wrapping asyncpg's ``Connection`` methods in this process
 only; nothing in the service or in PostgreSQL's configuration changes:
 
 - ``statements``: the application's SQL (fetch, fetchrow, fetchval, execute,
