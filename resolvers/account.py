@@ -26,13 +26,14 @@ from models.account import (
     Session,
     locked_until,
 )
+from models.campaign import Campaign
 from models.errors import RuleError, UserErrorCode
 from models.organization import Organization, clean_name
 from resolvers.audit import record
 from resolvers.organization import organization_by_global_id
 from zhengdun.clock import Clock
 from zhengdun.context import Context, Viewer
-from zhengdun.db import connection, placeholder
+from zhengdun.db import connection, is_postgres, placeholder
 
 Ctx = Info[Context, Any]
 T = TypeVar("T")
@@ -79,11 +80,15 @@ async def viewer_for_token(token: str, clock: Clock) -> Viewer | None:
     """The viewer a bearer token stands for, if it is live and its account active.
 
     Asked on every request: one statement, written once per dialect, instead of an ORM
-    query built each time; the row becomes the session, account and organisation models.
+    query built each time; the row becomes the session, account and organisation models,
+    the campaign open today (Beijing date; most requests need it, and then need not ask
+    again: ``zhengdun/context.py``) and the tree's version (``resolvers/tree_cache.py``).
     """
     conn = connection()
-    query = _viewer_query(conn.capabilities.dialect, placeholder(conn, 1))
-    _, rows = await conn.execute_query(query.sql, [token_digest(token)])
+    query = _viewer_query(*(placeholder(conn, i) for i in (1, 2, 3)))
+    today = clock.today()
+    on = today if is_postgres(conn) else today.isoformat()  # SQLite keeps dates as ISO text
+    _, rows = await conn.execute_query(query.sql, [on, on, token_digest(token)])
     if not rows:
         return None
     row = tuple(rows[0])
@@ -94,8 +99,14 @@ async def viewer_for_token(token: str, clock: Clock) -> Viewer | None:
         return None
     if not account.is_active:
         return None
+    campaign_id = row[query.parts[3][2] + query.parts[3][1].index("id")]
+    campaign = None if campaign_id is None else cast(Campaign, query.model(3, row))
     return Viewer(
-        account=account, organization=organization, session_id=session.id, tree_version=row[-1]
+        account=account,
+        organization=organization,
+        session_id=session.id,
+        tree_version=row[-1],
+        open_campaign=(today, campaign),
     )
 
 
@@ -110,11 +121,16 @@ class _ViewerQuery:
 
 
 @functools.cache
-def _viewer_query(dialect: str, param: str) -> _ViewerQuery:
-    """Built on first use: the models' columns are known once Tortoise is initialised."""
+def _viewer_query(day: str, same_day: str, token: str) -> _ViewerQuery:
+    """Built on first use: the models' columns are known once Tortoise is initialised.
+
+    The open campaign is chosen as ``resolvers.loaders._campaigns_open_on`` chooses it
+    (campaign dates never overlap). Marks in the order they appear (SQLite binds by
+    position), the day twice.
+    """
     parts: list[tuple[type[Model], tuple[str, ...], int]] = []
     selected: list[str] = []
-    for model, alias in ((Session, "s"), (Account, "a"), (Organization, "o")):
+    for model, alias in ((Session, "s"), (Account, "a"), (Organization, "o"), (Campaign, "c")):
         columns = tuple(sorted(model._meta.db_fields))
         parts.append((model, columns, len(selected)))
         selected += [f'{alias}."{c}"' for c in columns]
@@ -122,7 +138,10 @@ def _viewer_query(dialect: str, param: str) -> _ViewerQuery:
         f"SELECT {', '.join(selected)}, (SELECT version FROM tree_version) FROM session s "
         "JOIN account a ON a.id = s.account_id "
         "JOIN organization o ON o.id = a.organization_id "
-        f"WHERE s.token_hash = {param}"
+        "LEFT JOIN campaign c ON c.id = (SELECT id FROM campaign WHERE "
+        f"starts_on <= {day} AND ends_on >= {same_day} AND closed_at IS NULL "
+        "ORDER BY id LIMIT 1) "
+        f"WHERE s.token_hash = {token}"
     )
     return _ViewerQuery(sql, tuple(parts))
 

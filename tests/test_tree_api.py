@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from models.organization import Organization, OrgType, Sector
-from tests.api import Api, admin, build_tree, gid, org
+from tests.api import Api, admin, build_tree, campaign, gid, org
 
 SUBTREE = """query($id:ID!,$after:String){organization(id:$id){name branchCount
   children(first:1, after:$after){totalCount pageInfo{hasNextPage endCursor}
@@ -154,3 +154,25 @@ async def test_the_viewers_own_organisation_is_not_read_twice(api: Api) -> None:
         assert data["organization"]["name"] == asked.name
         by_id = [s for s in statements if s.startswith("SELECT * FROM organization WHERE id")]
         assert len(by_id) == reads, statements
+
+
+async def test_the_open_campaign_comes_with_the_bearer_token(api: Api) -> None:
+    """Branches' states need the campaign open today: it was read with the token."""
+    tree = await build_tree(committees=1, branches_per_committee=2)
+    await admin(tree.committees[0], "committee")
+    token = await api.login("committee")
+    query = """query($id:ID!){organization(id:$id){children(first:10){edges{node{
+      rectification{status campaign{name}}}}}}}"""
+    for open_now in (False, True):
+        if open_now:
+            await campaign()
+        with count_statements() as statements:
+            data = await api.data(query, {"id": gid(tree.committees[0])}, token)
+        shown = [e["node"]["rectification"] for e in data["organization"]["children"]["edges"]]
+        if open_now:
+            assert [r["status"] for r in shown] == ["NOT_SUBMITTED"] * 2
+            assert {r["campaign"]["name"] for r in shown} == {"2026年团支部整理整顿"}
+        else:
+            assert shown == [None, None]  # no campaign has started
+        alone = [s for s in statements if s.startswith("SELECT * FROM campaign")]
+        assert alone == [], statements

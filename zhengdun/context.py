@@ -9,6 +9,7 @@ from datetime import date
 from starlette.requests import Request
 
 from models.account import Account
+from models.campaign import Campaign
 from models.organization import Organization
 from resolvers.loaders import Loaders
 from resolvers.tree_cache import TreeCache
@@ -23,9 +24,10 @@ class Viewer:
     account: Account
     organization: Organization
     session_id: int
-    # The organisation tree's version when the bearer token was read (migration 0007);
-    # None where the viewer was made otherwise (a login).
+    # Read with the bearer token (None where the viewer was made otherwise: a login): the
+    # organisation tree's version (migration 0007), and the campaign open on that day.
     tree_version: int | None = None
+    open_campaign: tuple[date, Campaign | None] | None = None
 
     @property
     def display_name(self) -> str:
@@ -49,6 +51,10 @@ class Context:
         if self.viewer is not None:
             self.loaders.prime_organizations([self.viewer.organization])
             self.loaders.tree.use(self.tree_cache, self.viewer.tree_version)
+            if self.viewer.open_campaign is not None:
+                day, campaign = self.viewer.open_campaign
+                self.__dict__["today"] = day  # the request's one date: the token's
+                self.loaders.workflow.open_campaign.prime(day, campaign)
 
     @functools.cached_property
     def today(self) -> date:
