@@ -62,9 +62,9 @@ class BranchState(Model):
 class ShownState(NamedTuple):
     """What the queries show of a state row: the columns the views read, nothing else.
 
-    A county's tree lists hundreds of branches with their status; reading those rows
-    whole (17 columns, three of them timestamps) was a quarter of the server's time for
-    that query (docs/benchmarks.md). ``BranchState`` has the same attributes, so a view
+    A county's tree lists hundreds of branches with their status; their rows were read
+    whole (17 columns, three of them timestamps) to show two or three values of each
+    (docs/benchmarks.md, change 15). ``BranchState`` has the same attributes, so a view
     takes either; the workflow changes rows it has read whole, and locked.
     """
 
