@@ -30,10 +30,11 @@ from models.campaign import Campaign
 from models.errors import RuleError, UserErrorCode
 from models.organization import Organization, clean_name
 from resolvers.audit import record
+from resolvers.loaders import day_value, open_on
 from resolvers.organization import organization_by_global_id
 from zhengdun.clock import Clock
 from zhengdun.context import Context, Viewer
-from zhengdun.db import connection, is_postgres, placeholder
+from zhengdun.db import connection, placeholder
 
 Ctx = Info[Context, Any]
 T = TypeVar("T")
@@ -85,9 +86,9 @@ async def viewer_for_token(token: str, clock: Clock) -> Viewer | None:
     again: ``zhengdun/context.py``) and the tree's version (``resolvers/tree_cache.py``).
     """
     conn = connection()
-    query = _viewer_query(*(placeholder(conn, i) for i in (1, 2, 3)))
+    query = _viewer_query(open_on(conn, 1), placeholder(conn, 3))
     today = clock.today()
-    on = today if is_postgres(conn) else today.isoformat()  # SQLite keeps dates as ISO text
+    on = day_value(conn, today)
     _, rows = await conn.execute_query(query.sql, [on, on, token_digest(token)])
     if not rows:
         return None
@@ -121,12 +122,11 @@ class _ViewerQuery:
 
 
 @functools.cache
-def _viewer_query(day: str, same_day: str, token: str) -> _ViewerQuery:
+def _viewer_query(open_campaign: str, token: str) -> _ViewerQuery:
     """Built on first use: the models' columns are known once Tortoise is initialised.
 
-    The open campaign is chosen as ``resolvers.loaders._campaigns_open_on`` chooses it
-    (campaign dates never overlap). Marks in the order they appear (SQLite binds by
-    position), the day twice.
+    ``open_campaign`` is ``resolvers.loaders.open_on`` (marks 1 and 2, the day), then the
+    token's mark: in the order they appear, as SQLite binds by position.
     """
     parts: list[tuple[type[Model], tuple[str, ...], int]] = []
     selected: list[str] = []
@@ -138,9 +138,7 @@ def _viewer_query(day: str, same_day: str, token: str) -> _ViewerQuery:
         f"SELECT {', '.join(selected)}, (SELECT version FROM tree_version) FROM session s "
         "JOIN account a ON a.id = s.account_id "
         "JOIN organization o ON o.id = a.organization_id "
-        "LEFT JOIN campaign c ON c.id = (SELECT id FROM campaign WHERE "
-        f"starts_on <= {day} AND ends_on >= {same_day} AND closed_at IS NULL "
-        "ORDER BY id LIMIT 1) "
+        f"LEFT JOIN campaign c ON c.id = ({open_campaign}) "
         f"WHERE s.token_hash = {token}"
     )
     return _ViewerQuery(sql, tuple(parts))

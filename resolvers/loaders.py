@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
 from models.campaign import Campaign, ChecklistTemplate
@@ -159,20 +160,29 @@ async def _campaigns_by_id(ids: list[int]) -> list[Campaign | None]:
     return [found.get(i) for i in ids]
 
 
-async def _campaigns_open_on(days: list[date]) -> list[Campaign | None]:
-    """The campaign open on each (Beijing) date; asked once per request, whatever the fields.
-
-    Campaign dates never overlap (campaigns are made one after another), so there is
-    at most one.
-    """
-    conn = connection()
-    sql = (
-        f"SELECT * FROM campaign WHERE starts_on <= {placeholder(conn, 1)} "
-        f"AND ends_on >= {placeholder(conn, 2)} AND closed_at IS NULL ORDER BY id LIMIT 1"
+def open_on(conn: BaseDBAsyncClient, first: int) -> str:
+    """The id of the campaign open on a day: the day bound at marks ``first`` and
+    ``first + 1`` (twice: SQLite binds by position). Campaign dates never overlap
+    (campaigns are made one after another), so there is at most one."""
+    return (
+        f"SELECT id FROM campaign WHERE starts_on <= {placeholder(conn, first)} "
+        f"AND ends_on >= {placeholder(conn, first + 1)} AND closed_at IS NULL "
+        "ORDER BY id LIMIT 1"
     )
+
+
+def day_value(conn: BaseDBAsyncClient, day: date) -> date | str:
+    return day if is_postgres(conn) else day.isoformat()  # SQLite keeps dates as ISO text
+
+
+async def _campaigns_open_on(days: list[date]) -> list[Campaign | None]:
+    """The campaign open on each (Beijing) date; asked once per request, whatever the
+    fields (usually answered with the bearer token's statement instead)."""
+    conn = connection()
+    sql = f"SELECT * FROM campaign WHERE id = ({open_on(conn, 1)})"
     found = []
     for day in days:
-        on = day if is_postgres(conn) else day.isoformat()  # SQLite keeps dates as ISO text
+        on = day_value(conn, day)
         _, rows = await conn.execute_query(sql, [on, on])
         campaigns = read_models(Campaign, rows)
         found.append(campaigns[0] if campaigns else None)
@@ -244,8 +254,6 @@ class WorkflowLoaders:
         self.self_checks: DataLoader[tuple[int, int], list[SelfCheck]] = _loader(_self_checks_of)
         self.self_check: DataLoader[int, SelfCheck | None] = _loader(_self_checks_by_id)
         self.review: DataLoader[int, Review | None] = _loader(_reviews_of)
-        # The campaign open today once read (None: none is), for fields answered at once.
-        self.current: Campaign | None | object = MISSING
         state = self.state
 
         async def page_states(keys: list[PageKey]) -> list[None]:
