@@ -33,7 +33,6 @@ async def current_campaign(info: Ctx) -> Campaign | None:
     campaign = await loaders.open_campaign.load(info.context.today)
     if campaign is not None:  # fields that name it by id (a payload's) need no query
         loaders.campaign.prime(campaign.id, campaign)
-    loaders.current = campaign  # one date per request (``context.today``): one answer
     return campaign
 
 

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from models.campaign import Campaign as CampaignModel
 from models.errors import RuleError
 from models.organization import Organization as OrganizationModel
 from models.organization import OrgType as OrgTypeEnum
@@ -90,13 +89,11 @@ class Organization(Node):
             return None
         if campaign_id is None:  # usually fetched with the branch: answer at once
             loaders = info.context.loaders.workflow
-            campaign = loaders.current
-            if campaign is MISSING:
-                campaign = peek(loaders.open_campaign, info.context.today)
-            if isinstance(campaign, CampaignModel):
-                state = loaders.state.known.get((campaign.id, root.id), MISSING)
+            campaign = peek(loaders.open_campaign, info.context.today)
+            if campaign is not MISSING and campaign is not None:
+                state = peek(loaders.state, (campaign.id, root.id))
                 if state is not MISSING:
-                    return Rectification(branch=root, campaign=campaign, state=state)  # type: ignore[return-value,arg-type]
+                    return Rectification(branch=root, campaign=campaign, state=state)  # type: ignore[return-value]
         return _rectification(root, info, campaign_id)  # type: ignore[return-value]
 
     # The views live in their own modules, which import this one: imported on first use.
