@@ -229,24 +229,14 @@ class _Reader:
         ]
         entries += [f"{name!r}: {value!r}" for name, value in self.fixed.items()]
         entries.append("'_await_when_save': {}")
-        source = "\n".join(
-            [
-                "def read(rows):",
-                "    built = []",
-                "    for row in rows:",
-                "        try:",
-                f"            attributes = {{{', '.join(entries)}}}",
-                "        except (KeyError, TypeError):",
-                "            attributes = values(layout, row)",
-                "        instance = new(model)",
-                "        set_attribute(instance, '__dict__', attributes)",
-                "        built.append(instance)",
-                "    return built",
-            ]
+        return _generated_reader(
+            f"<read_models {model.__name__}>",
+            namespace,
+            fast=f"{{{', '.join(entries)}}}",
+            slow="values(layout, row)",
+            append=["instance = new(model)", "set_attribute(instance, '__dict__', value)"],
+            built="instance",
         )
-        exec(compile(source, f"<read_models {model.__name__}>", "exec"), namespace)
-        read: Callable[[list[Any]], list[Any]] = namespace["read"]
-        return read
 
     def cell(self, position: int, key: str, by_key: bool, namespace: dict[str, Any]) -> str:
         """The expression of one column's Python value in a generated reader: enum
@@ -295,21 +285,14 @@ class _Reader:
             "slowly": self.converted(fields, positions, by_key),
         }  # fmt: skip
         cells = [self.cell(positions[f], f, by_key, namespace) for f in fields]
-        source = "\n".join(
-            [
-                "def read(rows):",
-                "    built = []",
-                "    for row in rows:",
-                "        try:",
-                f"            built.append(new(into, ({', '.join(cells)},)))",
-                "        except (KeyError, TypeError):",
-                "            built.append(new(into, slowly(row)))",
-                "    return built",
-            ]
+        return _generated_reader(
+            f"<read_tuples {into.__name__}>",
+            namespace,
+            fast=f"({', '.join(cells)},)",
+            slow="slowly(row)",
+            append=[],
+            built="new(into, value)",
         )
-        exec(compile(source, f"<read_tuples {into.__name__}>", "exec"), namespace)
-        read: Callable[[list[Any]], list[Any]] = namespace["read"]
-        return read
 
     def converted(
         self, fields: tuple[str, ...], positions: dict[str, int], by_key: bool
@@ -336,6 +319,31 @@ class _Reader:
             if convert is not None
         ]
         return names, conversions, extras
+
+
+def _generated_reader(
+    name: str, namespace: dict[str, Any], *, fast: str, slow: str, append: list[str], built: str
+) -> Callable[[list[Any]], list[Any]]:
+    """``read(rows)``, generated: each row's ``value`` is the expression ``fast``, or
+    ``slow`` where one of its look-ups fails; ``append`` lines then ``built`` make the
+    row's result from it."""
+    source = "\n".join(
+        [
+            "def read(rows):",
+            "    built = []",
+            "    for row in rows:",
+            "        try:",
+            f"            value = {fast}",
+            "        except (KeyError, TypeError):",
+            f"            value = {slow}",
+            *(f"        {line}" for line in append),
+            f"        built.append({built})",
+            "    return built",
+        ]
+    )
+    exec(compile(source, name, "exec"), namespace)
+    read: Callable[[list[Any]], list[Any]] = namespace["read"]
+    return read
 
 
 # Attribute (or extra column) names in the row's order, conversions, extra columns.
