@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +15,9 @@ from models.account import Account
 from models.organization import Organization, OrgType, Sector, add_organization
 from resolvers.account import hash_password
 from schema.ids import encode_id
+from zhengdun.app import create_app
+from zhengdun.clock import Clock
+from zhengdun.config import Settings
 
 PASSWORD = "password-123"
 _PASSWORD_HASH: str | None = None
@@ -58,6 +63,16 @@ class Api:
         )
         assert data["login"]["userErrors"] == [], data
         return data["login"]["token"]
+
+
+@asynccontextmanager
+async def serving(settings: Settings, clock: Clock) -> AsyncIterator[Api]:
+    """A client of a new app on the settings' database: one worker's own process state
+    (its caches), over HTTP without a socket."""
+    app = create_app(settings, clock, manage_database=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield Api(client)
 
 
 async def org(

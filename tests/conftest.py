@@ -13,12 +13,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
-import httpx
 import pytest
 from tortoise import Tortoise
 
-from tests.api import Api
-from zhengdun.app import create_app
+from tests.api import Api, serving
 from zhengdun.cli import _migrate
 from zhengdun.clock import FixedClock, china_datetime
 from zhengdun.config import Settings
@@ -97,7 +95,5 @@ def settings(migrated: str) -> Settings:
 
 @pytest.fixture
 async def api(settings: Settings, clock: FixedClock) -> AsyncIterator[Api]:
-    app = create_app(settings, clock, manage_database=False)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        yield Api(client)
+    async with serving(settings, clock) as api:
+        yield api

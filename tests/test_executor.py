@@ -17,7 +17,6 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 import strawberry
 from graphql import GraphQLInt, get_introspection_query
@@ -27,9 +26,8 @@ from permissions import CanSeeOrganization, allow
 from schema import fast_fields, flat
 from schema.build import build_schema
 from schema.executor import DIRECT, LevelExecutor
-from tests.api import Api, admin, build_tree, campaign, gid, org
+from tests.api import Api, admin, build_tree, campaign, gid, org, serving
 from tests.test_views import submit_and_review
-from zhengdun.app import create_app
 from zhengdun.clock import FixedClock
 from zhengdun.config import Settings
 
@@ -66,10 +64,8 @@ BAD_ARGUMENT = """query($id: ID!) { organization(id: $id) { children(first: 0) {
 async def reference(settings: Settings, clock: FixedClock) -> AsyncIterator[Api]:
     """The same app, answering field by field through graphql-core."""
     reference_settings = Settings(database_url=settings.database_url, executor="graphql-core")
-    app = create_app(reference_settings, clock, manage_database=False)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        yield Api(client)
+    async with serving(reference_settings, clock) as api:
+        yield api
 
 
 def normalised(body: dict[str, Any]) -> tuple[str, set[str]]:

@@ -10,7 +10,7 @@ import pytest
 from models.campaign import Campaign
 from models.organization import Organization
 from models.rectification import BranchState, SelfCheck, ShownState
-from tests.api import Api, admin, build_tree, campaign
+from tests.api import Api, Tree, admin, build_tree, campaign
 from tests.test_views import submit_and_review
 from zhengdun.db import any_of, connection, placeholder, read_models, read_tuples
 
@@ -28,7 +28,8 @@ async def rows(sql: str, params: list[Any] | None = None) -> list[Any]:
     return list(found)
 
 
-async def test_the_same_instances_as_init_from_db(api: Api) -> None:
+async def reviewed_branches(api: Api) -> Tree:
+    """A committee's three branches: one passed, one key (rectifying), one without a form."""
     tree = await build_tree(committees=1, branches_per_committee=3)
     await admin(tree.committees[0], "sup")
     for i, branch in enumerate(tree.branches):
@@ -37,6 +38,11 @@ async def test_the_same_instances_as_init_from_db(api: Api) -> None:
     sup = await api.login("sup")
     await submit_and_review(api, sup, tree.branches[0], 0, poor=0, decision="PASS")
     await submit_and_review(api, sup, tree.branches[1], 1, poor=12, decision="START_RECTIFICATION")
+    return tree
+
+
+async def test_the_same_instances_as_init_from_db(api: Api) -> None:
+    tree = await reviewed_branches(api)
 
     for model, table in (
         (Organization, "organization"),
@@ -100,14 +106,7 @@ async def test_any_of_matches_the_listed_values(api: Api) -> None:
 
 
 async def test_shown_states_hold_the_models_values(api: Api) -> None:
-    tree = await build_tree(committees=1, branches_per_committee=3)
-    await admin(tree.committees[0], "sup")
-    for i, branch in enumerate(tree.branches):
-        await admin(branch, f"b{i}")
-    await campaign()
-    sup = await api.login("sup")
-    await submit_and_review(api, sup, tree.branches[0], 0, poor=0, decision="PASS")
-    await submit_and_review(api, sup, tree.branches[1], 1, poor=12, decision="START_RECTIFICATION")
+    await reviewed_branches(api)
 
     whole = read_models(BranchState, await rows("SELECT * FROM branch_state ORDER BY id"))
     expected = [ShownState(*(getattr(state, f) for f in ShownState._fields)) for state in whole]

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import replace
 
-import httpx
 import pytest
 
 from models.organization import OrgType
 from resolvers.tree_cache import TreeCache
-from tests.api import Api, admin, build_tree, gid
+from tests.api import Api, admin, build_tree, gid, serving
 from tests.test_tree_api import count_statements
-from zhengdun.app import create_app
 from zhengdun.clock import FixedClock
 from zhengdun.config import Settings
 from zhengdun.db import connection
@@ -36,10 +34,8 @@ def names(data: dict) -> list[list[str]]:  # type: ignore[type-arg]
 @pytest.fixture
 async def second_worker(settings: Settings, clock: FixedClock) -> AsyncIterator[Api]:
     """Another app on the same database: a second worker with a cache of its own."""
-    app = create_app(settings, clock, manage_database=False)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        yield Api(client)
+    async with serving(settings, clock) as api:
+        yield api
 
 
 async def test_a_tree_read_again_is_not_read_from_the_database(api: Api) -> None:
@@ -58,11 +54,7 @@ async def test_a_tree_read_again_is_not_read_from_the_database(api: Api) -> None
 async def test_without_a_cache_every_request_reads_the_tree(
     settings: Settings, clock: FixedClock
 ) -> None:
-    app = create_app(replace(settings, tree_cache_rows=0), clock, manage_database=False)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://test"
-    ) as client:
-        api = Api(client)
+    async with serving(replace(settings, tree_cache_rows=0), clock) as api:
         tree = await build_tree(committees=2, branches_per_committee=3)
         await admin(tree.county, "county")
         token = await api.login("county")
