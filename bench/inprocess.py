@@ -19,16 +19,20 @@ import argparse
 import asyncio
 import cProfile
 import pstats
+import secrets
 import time
+from datetime import timedelta
 
 from bench.scenarios import M1, M3, M4, gid
-from models.account import Account
+from models.account import Account, Session
 from models.organization import Organization
+from resolvers.account import token_digest, viewer_for_token
+from resolvers.tree_cache import TreeCache
 from schema.build import build_schema
 from zhengdun.app import settle_heap
 from zhengdun.clock import Clock
 from zhengdun.config import load_settings
-from zhengdun.context import Context, Viewer
+from zhengdun.context import Context
 from zhengdun.db import close_db, init_db
 
 DOCUMENTS = {"M1": (M1, 3), "M3": (M3, 0), "M4": (M4, 4)}
@@ -46,12 +50,31 @@ async def main(args: argparse.Namespace) -> None:
             a.username: a for a in await Account.filter(username__in=[f"u{o.id}" for o in orgs])
         }
         clock = Clock()
+        # A session per admin, its viewer read per request as a served request reads it
+        # (with the tree's version and the open campaign), and the worker's tree cache.
+        now = clock.now()
+        tokens = {org.id: secrets.token_urlsafe(32) for org in orgs}
+        sessions = [
+            await Session.create(
+                token_hash=token_digest(tokens[org.id]),
+                account=admins[f"u{org.id}"],
+                created_at=now,
+                expires_at=now + timedelta(hours=1),
+            )
+            for org in orgs
+        ]
+        tree_cache = TreeCache(settings.tree_cache_rows)
         settle_heap()  # the garbage collector as in a served process
 
         async def once(org: Organization) -> None:
-            viewer = Viewer(account=admins[f"u{org.id}"], organization=org, session_id=0)
+            viewer = await viewer_for_token(tokens[org.id], clock)
             context = Context(
-                request=None, settings=settings, clock=clock, viewer=viewer, request_id="inprocess"
+                request=None,
+                settings=settings,
+                clock=clock,
+                viewer=viewer,
+                request_id="inprocess",
+                tree_cache=tree_cache,
             )
             result = await schema.execute(
                 document, variable_values={"id": gid("Organization", org.id)}, context_value=context
@@ -76,6 +99,7 @@ async def main(args: argparse.Namespace) -> None:
                 await once(orgs[i % len(orgs)])
             profile.disable()
             pstats.Stats(profile).sort_stats(args.sort).print_stats(args.profile)
+        await Session.filter(id__in=[s.id for s in sessions]).delete()
     finally:
         await close_db()
 

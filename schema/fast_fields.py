@@ -42,6 +42,7 @@ from strawberry.types.field import StrawberryField
 
 from permissions.base import ViewerRule
 from schema.executor import ATTRIBUTE, DIRECT, GUARDS, UNGUARDED
+from schema.flat import CALL
 
 Resolver = Callable[..., Any]
 CONTEXT_ONLY = "zhengdun_context_only"
@@ -158,8 +159,10 @@ def _direct(
     only_source = getattr(bare, ONLY_SOURCE, None)
     if only_source is not None:
         unguarded: Callable[[Any, Any], Any] = lambda source, context: only_source(source)  # noqa: E731
+        setattr(unguarded, CALL, (only_source, None))
     elif context_only:
         unguarded = lambda source, context: bare(source, ContextInfo(context))  # noqa: E731
+        setattr(unguarded, CALL, (bare, ContextInfo))
     else:
         unguarded = lambda source, context: bare(source, None)  # noqa: E731
     if not names and not takes_info and not checks:

@@ -181,11 +181,15 @@ async def _rectification(
 
 @strawberry.type
 class OrganizationEdge:
-    node: Organization
+    """An edge is its organisation: a page's rows serve as its edges, no object each."""
 
     @strawberry.field
-    def cursor(self) -> str:
-        return encode_cursor(self.node.path)  # type: ignore[attr-defined]
+    def node(root: OrganizationModel) -> Organization:
+        return root  # type: ignore[return-value]
+
+    @strawberry.field
+    def cursor(root: OrganizationModel) -> str:
+        return encode_cursor(root.path)
 
 
 @strawberry.type
@@ -195,10 +199,7 @@ class OrganizationConnection:
 
     @strawberry.field
     def edges(self) -> list[OrganizationEdge]:
-        return [
-            OrganizationEdge(node=org)  # type: ignore[arg-type]
-            for org in self.page.items
-        ]
+        return self.page.items  # type: ignore[return-value]
 
     @strawberry.field
     def page_info(self) -> PageInfo:
