@@ -87,11 +87,12 @@ async def main(args: argparse.Namespace) -> None:
         for i in range(args.n):
             await once(orgs[i % len(orgs)])
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        print(
-            f"{args.scenario} depth {depth} ({len(orgs)} organisations, {args.n} requests, "
-            f"executor {settings.executor}): wall {wall / args.n * 1000:.1f} ms, "
-            f"CPU {cpu / args.n * 1000:.1f} ms per request"
-        )
+        if args.n:
+            print(
+                f"{args.scenario} depth {depth} ({len(orgs)} organisations, {args.n} requests, "
+                f"executor {settings.executor}): wall {wall / args.n * 1000:.1f} ms, "
+                f"CPU {cpu / args.n * 1000:.1f} ms per request"
+            )
         if args.profile:
             profile = cProfile.Profile()
             profile.enable()
