@@ -34,7 +34,7 @@ from resolvers.loaders import day_value, open_on
 from resolvers.organization import organization_by_global_id
 from zhengdun.clock import Clock
 from zhengdun.context import Context, Viewer
-from zhengdun.db import connection, placeholder
+from zhengdun.db import connection, placeholder, read_models
 
 Ctx = Info[Context, Any]
 T = TypeVar("T")
@@ -117,8 +117,9 @@ class _ViewerQuery:
     parts: tuple[tuple[type[Model], tuple[str, ...], int], ...]  # model, columns, offset
 
     def model(self, index: int, row: tuple[Any, ...]) -> Model:
+        """One of the row's models, as ``_init_from_db`` builds it (``zhengdun.db.read_models``)."""
         model, columns, offset = self.parts[index]
-        return model._init_from_db(**dict(zip(columns, row[offset:], strict=False)))
+        return read_models(model, [dict(zip(columns, row[offset:], strict=False))])[0]
 
 
 @functools.cache

@@ -6,7 +6,7 @@ A new :class:`Loaders` is made for every request, so nothing cached here outlive
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -63,6 +63,14 @@ class KnownFirst(DataLoader[K, V]):
         known = self.known
         for key, value in data:
             known.setdefault(key, value)
+
+    def prime_many(self, data: Mapping[K, V], force: bool = False) -> None:
+        """Futures as ``DataLoader.prime_many`` makes them, and the values known."""
+        super().prime_many(data, force)
+        if force:
+            self.known.update(data)
+        else:
+            self.put_many(data.items())
 
 
 def peek(loader: DataLoader[Any, Any], key: Any) -> Any:
@@ -247,7 +255,9 @@ class WorkflowLoaders:
 
     def __init__(self) -> None:
         self.campaign: DataLoader[int, Campaign | None] = _loader(_campaigns_by_id)
-        self.open_campaign: DataLoader[date, Campaign | None] = _loader(_campaigns_open_on)
+        # Primed with the bearer token's row (zhengdun/context.py) and peeked at for every
+        # branch shown (schema/organization.py): known first.
+        self.open_campaign: KnownFirst[date, Campaign | None] = KnownFirst(_campaigns_open_on)
         self.template: DataLoader[str, ChecklistTemplate | None] = _loader(_templates_by_id)
         # Shown states, or whole rows where a view read them anyway (the key list).
         self.state: KnownFirst[tuple[int, int], Shown | None] = KnownFirst(states_by_key)
