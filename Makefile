@@ -6,7 +6,12 @@
 #   make lint     ruff check, ruff format --check, mypy
 #   make schema   write the SDL to schema/schema.graphql
 
-PYTHON ?= python3.11
+# The interpreter .venv is made from: Debian's python3.11 where there is one, else the
+# first python3.11 on PATH. Debian's executable has libpython linked in; a build with
+# --enable-shared (pyenv's default) calls the interpreter's own functions through the
+# shared library's indirections: 11-16 % more CPU per request measured here
+# (docs/benchmarks.md, "The interpreter"). `make PYTHON=...` picks another.
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) python3.11)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -14,7 +19,7 @@ HOST := 127.0.0.1
 PORT := 8000
 PACKAGES := zhengdun models schema resolvers permissions
 
-.PHONY: help install run test lint schema
+.PHONY: help install run test lint schema interpreter
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -28,6 +33,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@touch $@
 
 install: $(STAMP)
+
+# The interpreter a new .venv would be made from (.ci/run checks that it can make one).
+interpreter:
+	@echo $(PYTHON)
 
 run: $(STAMP)
 	$(BIN)/zhengdun migrate
