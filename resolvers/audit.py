@@ -8,7 +8,6 @@ from strawberry.types import Info
 
 from models.audit import AuditEntry
 from zhengdun.context import Context
-from zhengdun.db import insert_row
 
 
 async def record(
@@ -20,7 +19,7 @@ async def record(
 ) -> None:
     ctx = info.context
     viewer = ctx.viewer
-    entry = AuditEntry(
+    await AuditEntry.create(
         at=ctx.clock.now(),
         account_id=viewer.account.id if viewer else None,
         account_name=viewer.display_name if viewer else "",
@@ -30,4 +29,3 @@ async def record(
         details=details or {},
         request_id=ctx.request_id,
     )
-    await insert_row(entry)  # every change writes one: an INSERT written once

@@ -31,14 +31,7 @@ from resolvers.progress import facts, record_change
 from schema.ids import decode_int_id
 from zhengdun.clock import CHINA
 from zhengdun.context import Context
-from zhengdun.db import (
-    connection,
-    is_postgres,
-    placeholder,
-    placeholders,
-    read_models,
-    update_row,
-)
+from zhengdun.db import connection, is_postgres, placeholder, placeholders, read_models
 
 Ctx = Info[Context, Any]
 NOTE_MAX_LENGTH = 500
@@ -170,7 +163,7 @@ async def apply_outcome(
         row.selected_at = now
         row.selected_by_name = actor_name
     row.updated_at = now
-    await update_row(row)  # row.save(), its UPDATE written once (zhengdun/db.py)
+    await row.save()
     await record_change(row, before)
     await notify(row.branch_id, row.campaign_id, outcome.notifications, now, actor_name, comment)
     await record(

@@ -7,22 +7,12 @@ from typing import Any
 
 import pytest
 
-from models.audit import AuditEntry
 from models.campaign import Campaign
 from models.organization import Organization
 from models.rectification import BranchState, SelfCheck, ShownState
-from models.workflow import KeyReason, RectificationStatus
 from tests.api import Api, Tree, admin, build_tree, campaign
 from tests.test_views import submit_and_review
-from zhengdun.db import (
-    any_of,
-    connection,
-    insert_row,
-    placeholder,
-    read_models,
-    read_tuples,
-    update_row,
-)
+from zhengdun.db import any_of, connection, placeholder, read_models, read_tuples
 
 
 def described(instance: Any) -> dict[str, Any]:
@@ -148,57 +138,3 @@ def described_tuple(shown: ShownState) -> list[Any]:
     return [
         (v, v.utcoffset(), v.tzname()) if isinstance(v, datetime.datetime) else v for v in shown
     ]
-
-
-async def test_update_row_and_insert_row_write_what_save_writes(api: Api) -> None:
-    """The statements written once per model store what Tortoise's ``save`` stores."""
-    await reviewed_branches(api)
-    states = await BranchState.all().order_by("id")
-    ours, theirs = states[0], states[1]
-    when = datetime.datetime(2026, 10, 9, 8, 30, 15, 123456, tzinfo=datetime.UTC)
-    for row in (ours, theirs):
-        row.status = RectificationStatus.KEY_RECTIFYING
-        row.is_key = True
-        row.key_reason = KeyReason.POOR_THRESHOLD
-        row.key_since = when
-        row.latest_poor = 13
-        row.selected_as_bottom = True
-        row.selected_at = when
-        row.selected_by_name = "上级 管理员"
-        row.updated_at = when
-    await update_row(ours)
-    await theirs.save()
-    mine, saved = await BranchState.get(id=ours.id), await BranchState.get(id=theirs.id)
-    changed = ("status", "is_key", "key_reason", "key_since", "latest_poor",
-               "selected_as_bottom", "selected_at", "selected_by_name", "updated_at")  # fmt: skip
-    assert {k: getattr(mine, k) for k in changed} == {k: getattr(saved, k) for k in changed}
-    assert mine.key_since == when and mine.status is RectificationStatus.KEY_RECTIFYING
-    # The other rows are untouched.
-    assert [described(s) for s in await BranchState.filter(id__gt=theirs.id).order_by("id")] == [
-        described(s) for s in states[2:]
-    ]
-
-    details = {"campaignId": 1, "说明": "中文", "list": [1, None]}
-    values = dict(at=when, account_id=7, account_name="张三", action="test", target_type="Organization",
-                  request_id="r1", details=details)  # fmt: skip
-    await insert_row(AuditEntry(target_id="ours", **values))
-    await AuditEntry.create(target_id="theirs", **values)
-    mine_entry = await AuditEntry.get(target_id="ours")
-    saved_entry = await AuditEntry.get(target_id="theirs")
-    assert mine_entry.id != saved_entry.id
-    for name in (
-        "at",
-        "account_id",
-        "account_name",
-        "action",
-        "target_type",
-        "details",
-        "request_id",
-    ):
-        assert getattr(mine_entry, name) == getattr(saved_entry, name), name
-    assert mine_entry.details == details
-    # A default applies as with create.
-    await insert_row(
-        AuditEntry(target_id="bare", **{k: v for k, v in values.items() if k != "details"})
-    )
-    assert (await AuditEntry.get(target_id="bare")).details == {}

@@ -102,69 +102,6 @@ def any_of(conn: BaseDBAsyncClient, index: int, values: Iterable[Any]) -> tuple[
     return f" IN ({placeholders(conn, index, len(values))})", values
 
 
-def _written_columns(model: type[Model], *, key: bool) -> tuple[str, ...]:
-    """The model's columns by attribute name (the names are the columns), the primary key
-    included or not."""
-    meta = model._meta
-    columns = meta.fields_db_projection
-    if any(name != column for name, column in columns.items()):
-        raise ValueError(f"{model.__name__}: attribute names differ from column names")
-    return tuple(name for name in columns if key or name != meta.pk_attr)
-
-
-@functools.cache
-def _update_sql(model: type[Model], postgres: bool) -> str:
-    columns = _written_columns(model, key=False)
-    mark = (lambda i: f"${i}") if postgres else (lambda i: "?")
-    assignments = ", ".join(f'"{c}" = {mark(i)}' for i, c in enumerate(columns, 1))
-    return (
-        f'UPDATE "{model._meta.db_table}" SET {assignments} '
-        f'WHERE "{model._meta.db_pk_column}" = {mark(len(columns) + 1)}'
-    )
-
-
-@functools.cache
-def _insert_sql(model: type[Model], postgres: bool) -> str:
-    columns = _written_columns(
-        model, key=model._meta.pk_attr not in model._meta.generated_db_fields
-    )
-    marks = ", ".join(f"${i}" if postgres else "?" for i in range(1, len(columns) + 1))
-    names = ", ".join(f'"{c}"' for c in columns)
-    return f'INSERT INTO "{model._meta.db_table}" ({names}) VALUES ({marks})'
-
-
-def _db_values(instance: Model, columns: tuple[str, ...]) -> list[Any]:
-    fields = instance._meta.fields_map
-    return [fields[name].to_db_value(getattr(instance, name), instance) for name in columns]
-
-
-async def update_row(instance: Model) -> None:
-    """``instance.save()`` for a row read whole: every column but the key, one UPDATE.
-
-    For rows the workflow writes on every form: the statement is written once per model
-    and dialect instead of being built by Tortoise on every save, the values converted
-    by the fields as Tortoise converts them (``tests/test_read_models.py`` compares the
-    row with one written by ``save``). Not for models with ``auto_now`` fields or
-    signals, which ``save`` would honour.
-    """
-    conn = connection()
-    columns = _written_columns(type(instance), key=False)
-    sql = _update_sql(type(instance), is_postgres(conn))
-    await conn.execute_query(sql, [*_db_values(instance, columns), instance.pk])
-
-
-async def insert_row(instance: Model) -> None:
-    """``instance.save()`` of a new row whose key the caller does not need: one INSERT
-    written once per model and dialect (no ``RETURNING``), values converted as Tortoise
-    converts them. The instance is not told its generated key."""
-    model = type(instance)
-    conn = connection()
-    columns = _written_columns(
-        model, key=model._meta.pk_attr not in model._meta.generated_db_fields
-    )
-    await conn.execute_query(_insert_sql(model, is_postgres(conn)), _db_values(instance, columns))
-
-
 def read_tuples(model: type[Model], into: type[T], rows: Iterable[Mapping[str, Any]]) -> list[T]:
     """Named tuples of some of ``model``'s columns, each value what ``read_models`` gives.
 
