@@ -28,6 +28,12 @@ field-by-field path, where the refused field's own check reports it. Each such
 selection is completed by a function generated for it once per process
 (schema/flat.py).
 
+What a selection's fields are and how each is completed (its plan) is worked out once
+per object type and collected field set. Where the collected fields cannot depend on
+the variables (no directive anywhere in the document, no fragment variables, no
+middleware), plans are shared by every request of the same parsed document (the parser
+cache keeps it), at most ``SHARED_PLANS`` of them; otherwise each request plans its own.
+
 Null propagation follows the specification: a null (or error) in a non-null position
 nulls the nearest nullable enclosing position, and work queued below a nulled position
 is dropped. Mutations (serial execution) and an abort signal go to graphql-core's own
@@ -214,6 +220,47 @@ class TypePlan:
             )
 
 
+# Plans shared by the requests of one document, at most this many, the oldest dropped
+# first. Keyed by the identities of the object type and of the collected field nodes; each
+# entry keeps those objects alive, so that their ids stay their own while it lives.
+SHARED_PLANS = 1024
+_SHARED_PLANS: dict[tuple[int, tuple[Any, ...]], tuple[Any, Any, TypePlan]] = {}
+
+
+def _fixed_selections(operation: Any, fragments: dict[str, Any]) -> bool:
+    """No directive anywhere in the operation's selections or in its fragments, and no
+    fragment variables: which fields are collected then depends on the document alone.
+
+    A plan holds the plans of the objects below it (the flat ones), so it may serve
+    another request only if every level below would be collected the same way too.
+    """
+    if any(details.variable_signatures for details in fragments.values()):
+        return False
+    pending = [operation.selection_set]
+    pending += [details.definition.selection_set for details in fragments.values()]
+    while pending:
+        selection_set = pending.pop()
+        for selection in selection_set.selections:
+            if selection.directives:
+                return False
+            below = getattr(selection, "selection_set", None)
+            if below is not None:
+                pending.append(below)
+    return True
+
+
+def _shared_key(parent_type: Any, grouped_field_set: Any) -> tuple[int, tuple[Any, ...]] | None:
+    fields = []
+    for response_name, details in grouped_field_set.items():
+        nodes = []
+        for detail in details:
+            if detail.defer_usage is not None or detail.fragment_variable_values is not None:
+                return None
+            nodes.append(id(detail.node))
+        fields.append((response_name, *nodes))
+    return id(parent_type), tuple(fields)
+
+
 def _weakly(method: Callable[..., Any]) -> Callable[..., Any]:
     """``method``, holding its object weakly (for helpers that outlive no execution)."""
     ref = weakref.WeakMethod(method)
@@ -242,6 +289,13 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         self.is_awaitable = values_are_not_awaitable(self.is_awaitable)  # type: ignore[method-assign,assignment]
         # Keyed by id(): each plan keeps its field set alive beside it.
         self._plans: dict[tuple[str, int], tuple[Any, TypePlan]] = {}
+        # Plans may be shared with other requests of the same document (_SHARED_PLANS)
+        # when which fields are collected cannot depend on the variables.
+        # (Middleware wraps resolvers per request: then plans are the request's own.)
+        middleware = self.middleware_manager
+        self._shareable = (middleware is None or not middleware.middlewares) and (
+            _fixed_selections(self.operation, self.fragments)
+        )
         self._objects: deque[tuple[GraphQLObjectType, Any, Path | None, TypePlan, dict, Slot]] = (
             deque()
         )
@@ -301,6 +355,21 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         known = self._plans.get(key)
         if known is not None:
             return known[1]
+        shared_key = _shared_key(parent_type, grouped_field_set) if self._shareable else None
+        if shared_key is not None:
+            found = _SHARED_PLANS.get(shared_key)
+            if found is not None:
+                self._plans[key] = (grouped_field_set, found[2])
+                return found[2]
+        type_plan = self._new_plan(parent_type, grouped_field_set)
+        self._plans[key] = (grouped_field_set, type_plan)
+        if shared_key is not None:
+            while len(_SHARED_PLANS) >= SHARED_PLANS:
+                del _SHARED_PLANS[next(iter(_SHARED_PLANS))]
+            _SHARED_PLANS[shared_key] = (parent_type, grouped_field_set, type_plan)
+        return type_plan
+
+    def _new_plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> TypePlan:
         fields: list[tuple[str, FieldPlan | None]] = []
         for response_name, details in grouped_field_set.items():
             field_def = self.schema.get_field(parent_type, details[0].node.name.value)
@@ -318,9 +387,7 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
                     resolve, direct, attribute = wrapped, None, None
             plan = FieldPlan(field_def, resolve, details, direct, attribute)
             fields.append((response_name, plan))
-        type_plan = TypePlan(fields, [self._entry(name, plan) for name, plan in fields])
-        self._plans[key] = (grouped_field_set, type_plan)
-        return type_plan
+        return TypePlan(fields, [self._entry(name, plan) for name, plan in fields])
 
     def _entry(self, name: str, plan: FieldPlan | None) -> tuple[Entry, tuple[Any, ...]] | None:
         """How the field is completed in a flat object, and the rules it is guarded by;

@@ -23,7 +23,7 @@ from graphql import GraphQLInt, get_introspection_query
 
 from models.organization import OrgType, Sector
 from permissions import CanSeeOrganization, allow
-from schema import fast_fields, flat
+from schema import executor, fast_fields, flat
 from schema.build import build_schema
 from schema.executor import DIRECT, LevelExecutor
 from tests.api import Api, admin, build_tree, campaign, gid, org, serving
@@ -285,6 +285,36 @@ async def test_same_answers_for_a_branch_admin_and_a_mixed_level(api: Api, refer
     await admin(tree.county, "county")
     county = await api.login("county")
     await same_answer(api, reference, TREE, {"id": gid(tree.committees[0])}, county)
+
+
+async def test_plans_are_shared_by_requests_of_a_document_without_directives(
+    api: Api, reference: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document whose collected fields cannot depend on its variables is planned once;
+    one with ``@skip``/``@include`` is planned per request (and still answers right)."""
+    tree = await build_tree(committees=2, branches_per_committee=2)
+    await admin(tree.county, "county")
+    await campaign()
+    county = await api.login("county")
+    executor._SHARED_PLANS.clear()
+
+    await same_answer(api, reference, TREE, {"id": gid(tree.county)}, county)
+    planned = dict(executor._SHARED_PLANS)
+    assert planned  # the root, the organisation, its connection, edges, nodes, ...
+    await same_answer(api, reference, TREE, {"id": gid(tree.committees[0])}, county)
+    assert executor._SHARED_PLANS.keys() == planned.keys()  # reused, none added
+    assert all(executor._SHARED_PLANS[k][2] is planned[k][2] for k in planned)
+
+    for yes in (True, False, True):
+        body = await same_answer(
+            api, reference, ALIASED, {"id": gid(tree.county), "yes": yes}, county
+        )
+        assert ("kept" in body["data"]["a"]) is yes and ("skipped" in body["data"]["a"]) is not yes
+    assert executor._SHARED_PLANS.keys() == planned.keys()  # directives: not shared
+
+    monkeypatch.setattr(executor, "SHARED_PLANS", 2)
+    await same_answer(api, reference, VIEWS, {"id": gid(tree.county)}, county)
+    assert len(executor._SHARED_PLANS) <= 2
 
 
 def test_positional_calls_only_where_they_bind_as_strawberry_binds() -> None:
