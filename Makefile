@@ -10,7 +10,7 @@
 # first python3.11 on PATH. Debian's executable has libpython linked in; a build with
 # --enable-shared (pyenv's default) calls the interpreter's own functions through the
 # shared library's indirections: 11-16 % more CPU per request measured here
-# (docs/benchmarks.md, "The interpreter"). `make PYTHON=...` picks another.
+# (docs/benchmarks.md, change 24). `make PYTHON=...` picks another.
 PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) python3.11)
 VENV := .venv
 BIN := $(VENV)/bin
