@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from tortoise import fields
 from tortoise.models import Model
@@ -47,6 +48,15 @@ class BranchTally(Model):
     class Meta:
         table = "branch_tally"
         unique_together = (("org_id", "sector"),)
+
+
+class Tally(NamedTuple):
+    """What a view reads of one ``BranchTally`` row."""
+
+    sector: str
+    branches: int
+    direct_branches: int
+    units: int
 
 
 class ProgressDelta(Model):

@@ -17,6 +17,7 @@ from resolvers.campaign import campaign_or_current, ensure_open
 from resolvers.organization import organization_by_global_id
 from resolvers.progress import merged, progress_sums, record_quota_met, tallies, total
 from resolvers.rectification import apply_outcome, branch_by_global_id, lock_state, rules_state
+from resolvers.tree_cache import TreeView
 from zhengdun.context import Context
 
 Ctx = Info[Context, Any]
@@ -38,9 +39,12 @@ class BottomQuota:
         return self.selected_count >= self.required_count
 
 
-async def bottom_quota(org: Organization, campaign: Campaign) -> BottomQuota:
-    tally = (await tallies([org.id]))[org.id]
-    n = sum(counts["direct_branches"] for counts in tally.values())
+async def bottom_quota(
+    org: Organization, campaign: Campaign, tree: TreeView | None = None
+) -> BottomQuota:
+    """The quota now; ``tree``: the request's view of the tree cache (none in a write)."""
+    tally = (await tallies([org.id], tree))[org.id]
+    n = sum(t.direct_branches for t in tally)
     direct = merged((await progress_sums(campaign.id, [org.id]))[org.id], direct_only=True)
     return BottomQuota(
         organization=org,

@@ -16,6 +16,7 @@ from models.organization import (
     clean_name,
 )
 from resolvers.audit import record
+from resolvers.tree_cache import TreeView
 from schema.ids import decode_int_id
 from schema.pagination import check_page_size, decode_cursor
 from zhengdun.context import Context
@@ -81,14 +82,25 @@ async def children_page(
     return ChildrenPage(rows=rows, size=size)
 
 
-async def all_children(org: Organization) -> list[Organization]:
-    """Every child of ``org``, in tree order (the progress view lists them all)."""
+async def _read_all_children(keys: list[tuple[str, int]]) -> list[list[Organization]]:
     conn = connection()
-    _, rows = await conn.execute_query(
-        f"SELECT * FROM organization WHERE parent_id = {placeholder(conn, 1)} ORDER BY path",
-        [org.id],
+    found = []
+    for _, parent_id in keys:  # one key: the progress view lists one organisation's
+        _, rows = await conn.execute_query(
+            f"SELECT * FROM organization WHERE parent_id = {placeholder(conn, 1)} ORDER BY path",
+            [parent_id],
+        )
+        found.append(read_models(Organization, rows))
+    return found
+
+
+async def all_children(org: Organization, tree: TreeView | None = None) -> list[Organization]:
+    """Every child of ``org``, in tree order (the progress view lists them all); through
+    the request's ``tree`` view of the worker's cache, as children pages are."""
+    [children] = await (TreeView() if tree is None else tree).pages(
+        [("all children", org.id)], _read_all_children
     )
-    return read_models(Organization, rows)
+    return children
 
 
 async def child_count(info: Ctx, org: Organization) -> int:

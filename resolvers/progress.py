@@ -21,13 +21,15 @@ from models.progress import (
     STATUS_COLUMNS,
     BranchFacts,
     ProgressDelta,
+    Tally,
     add_into,
     difference,
 )
 from models.rectification import BranchState, Shown
 from models.workflow import RectificationStatus
 from resolvers.loaders import states_by_key
-from zhengdun.db import connection, is_postgres, placeholders
+from resolvers.tree_cache import TreeView
+from zhengdun.db import any_of, connection, is_postgres, placeholder, placeholders
 
 GroupKey = tuple[int, str, bool]  # (organisation id, sector, direct)
 
@@ -93,7 +95,6 @@ async def record_quota_met(campaign_id: int, org: Organization) -> None:
 
 
 Sums = dict[tuple[str, bool], dict[str, int]]  # (sector, direct) → metric → count
-Vectors = dict[str, tuple[int, ...]]  # sector → counts in METRICS order
 
 
 async def _summed_deltas(
@@ -102,11 +103,11 @@ async def _summed_deltas(
     """The deltas of the organisations ``ids`` summed per ``groups`` (org_id first)."""
     conn = connection()
     sums = ", ".join(f"COALESCE(SUM({m}), 0)" for m in metrics)
+    among, params = any_of(conn, 2, ids)
     _, rows = await conn.execute_query(
         f"SELECT {groups}, {sums} FROM progress_delta "
-        f"WHERE campaign_id = {placeholders(conn, 1, 1)} "
-        f"AND org_id IN ({placeholders(conn, 2, len(ids))}) GROUP BY {groups}",
-        [campaign_id, *ids],
+        f"WHERE campaign_id = {placeholders(conn, 1, 1)} AND org_id{among} GROUP BY {groups}",
+        [campaign_id, *params],
     )
     return [tuple(row) for row in rows]
 
@@ -137,45 +138,68 @@ ROW_METRICS = (
 )
 _SUBMITTED, _KEY, _SELECTED, _QUOTA_MET, _RECTIFIED = range(len(ROW_METRICS))
 _ZEROS = (0,) * len(ROW_METRICS)
+_NO_KEYS = (0,) * len(Sector)
+assert all(s.value.isidentifier() for s in Sector)  # written into the SQL below as they are
+_TOTALS = ", ".join(
+    [f"COALESCE(SUM({m}), 0)" for m in ROW_METRICS]
+    + [f"COALESCE(SUM(CASE WHEN sector = '{s.value}' THEN key END), 0)" for s in Sector]
+)
 
 
-async def progress_totals(campaign_id: int, org_ids: Iterable[int]) -> dict[int, Vectors]:
-    """The summed deltas of each organisation by sector, direct and indirect together.
+Totals = tuple[tuple[int, ...], tuple[int, ...]]  # ROW_METRICS; key branches by SECTORS
 
-    What ``merged(progress_sums(...))`` gives for the ``ROW_METRICS``, summed by the
-    database (half the rows: the progress rows of a province list 16 sectors per
-    child; and only the columns shown), as one tuple of counts per sector.
+
+async def progress_totals(campaign_id: int, org_ids: Iterable[int]) -> dict[int, Totals]:
+    """Each organisation's summed deltas, direct and indirect together: the ROW_METRICS
+    over all its sectors, and its key branches in each of the SECTORS, in that order.
+
+    One row per organisation, summed by the database: read per sector, the root's
+    progress decoded 35 × 15 rows of five numbers for the 21 it shows of each
+    organisation (docs/benchmarks.md, change 26). Organisations with no deltas yet are
+    not in the result.
     """
     ids = list(dict.fromkeys(org_ids))
-    result: dict[int, Vectors] = {i: {} for i in ids}
-    if ids:
-        for org_id, sector, *values in await _summed_deltas(
-            campaign_id, ids, "org_id, sector", ROW_METRICS
-        ):
-            result[org_id][sector] = tuple(values)
-    return result
-
-
-async def tallies(org_ids: Iterable[int]) -> dict[int, dict[str, dict[str, int]]]:
-    """Branch tallies of each organisation: sector → {branches, direct_branches, units}."""
-    ids = list(dict.fromkeys(org_ids))
-    result: dict[int, dict[str, dict[str, int]]] = {i: {} for i in ids}
     if not ids:
-        return result
+        return {}
     conn = connection()
+    among, params = any_of(conn, 2, ids)
+    _, rows = await conn.execute_query(
+        f"SELECT org_id, {_TOTALS} FROM progress_delta "
+        f"WHERE campaign_id = {placeholder(conn, 1)} AND org_id{among} GROUP BY org_id",
+        [campaign_id, *params],
+    )
+    width = len(ROW_METRICS)
+    return {row[0]: (tuple(row[1 : 1 + width]), tuple(row[1 + width :])) for row in rows}
+
+
+async def _read_tallies(keys: list[tuple[str, int]]) -> list[list[Tally]]:
+    ids = [org_id for _, org_id in keys]
+    conn = connection()
+    among, params = any_of(conn, 1, ids)
     _, rows = await conn.execute_query(
         "SELECT org_id, sector, branches, direct_branches, units FROM branch_tally "
-        f"WHERE org_id IN ({placeholders(conn, 1, len(ids))})",
-        ids,
+        f"WHERE org_id{among}",
+        params,
     )
-    for row in rows:
-        org_id, sector, branches, direct_branches, units = tuple(row)
-        result[org_id][sector] = {
-            "branches": branches,
-            "direct_branches": direct_branches,
-            "units": units,
-        }
-    return result
+    found: dict[int, list[Tally]] = defaultdict(list)
+    for org_id, *values in map(tuple, rows):
+        found[org_id].append(Tally(*values))
+    return [found.get(org_id, []) for org_id in ids]
+
+
+async def tallies(org_ids: Iterable[int], tree: TreeView | None = None) -> dict[int, list[Tally]]:
+    """Branch tallies of each organisation, one per sector it has.
+
+    Tallies change only with the tree (a branch created counts in its ancestors' rows, in
+    the statement's transaction that inserts it), so a request's ``tree`` view keeps
+    them in the worker's tree cache beside the children pages, for as long as the
+    tree's version stays the same: the root's progress no longer decodes 35 × 16 rows
+    of them per request (docs/benchmarks.md, change 26). Without a view, read each time.
+    """
+    ids = list(dict.fromkeys(org_ids))
+    view = TreeView() if tree is None else tree
+    found = await view.pages([("tally", org_id) for org_id in ids], _read_tallies)
+    return dict(zip(ids, found, strict=True))
 
 
 GROUP = "campaign_id, org_id, sector, direct"
@@ -286,19 +310,24 @@ class ProgressRow:
 
 
 async def progress_rows(
-    org: Organization, campaign: Campaign, today: date, children: list[Organization]
+    org: Organization,
+    campaign: Campaign,
+    today: date,
+    children: list[Organization],
+    tree: TreeView | None = None,
 ) -> list[ProgressRow]:
     """The organisation's own row, then one per child; read from the counts only."""
     orgs = [org, *children]
     unit_ids = [o.id for o in orgs if not o.is_branch]
-    # Three reads on pool connections at once (this runs for a query, outside any
-    # transaction): a big answer's sums and tallies take the database longest.
+    tally = await tallies(unit_ids, tree)  # usually the worker's tree cache: no statement
     branch_ids = [o.id for o in orgs if o.is_branch]  # none under the root, most counties
-    sums, tally, states = await asyncio.gather(
-        progress_totals(campaign.id, unit_ids),
-        tallies(unit_ids),
-        states_by_key([(campaign.id, b) for b in branch_ids]),
-    )
+    if branch_ids:  # two reads on pool connections at once (outside any transaction)
+        sums, states = await asyncio.gather(
+            progress_totals(campaign.id, unit_ids),
+            states_by_key([(campaign.id, b) for b in branch_ids]),
+        )
+    else:
+        sums, states = await progress_totals(campaign.id, unit_ids), []
     branch_states = dict(zip(branch_ids, states, strict=True))
     after_self_check = today > campaign.self_check_deadline
     after_review = today > campaign.review_deadline
@@ -306,20 +335,18 @@ async def progress_rows(
     for o in orgs:
         if o.is_branch:  # a branch is its own subtree
             vector = facts(branch_states.get(o.id)).vector()
-            per_sector = {o.sector.value: tuple(vector[m] for m in ROW_METRICS)}
-            counts = {o.sector.value: {"branches": 1, "units": 0}}
+            totals = tuple(vector[m] for m in ROW_METRICS)
+            keys = tuple(vector["key"] if s == o.sector.value else 0 for s in SECTORS)
+            counts = [Tally(o.sector.value, 1, 0, 0)]
         else:
-            per_sector = sums[o.id]
+            totals, keys = sums.get(o.id, (_ZEROS, _NO_KEYS))
             counts = tally[o.id]
-        totals = (
-            [sum(column) for column in zip(*per_sector.values(), strict=True)]
-            if per_sector
-            else _ZEROS
-        )
         branches = units = 0
-        for count in counts.values():
-            branches += count["branches"]
-            units += count["units"]
+        by_sector = dict.fromkeys(SECTORS, 0)
+        for count in counts:
+            branches += count.branches
+            units += count.units
+            by_sector[count.sector] = count.branches
         submitted = totals[_SUBMITTED]
         rows.append(
             ProgressRow(
@@ -332,12 +359,7 @@ async def progress_rows(
                 overdue_branches=branches - submitted if after_self_check else 0,
                 overdue_quota_organizations=units - totals[_QUOTA_MET] if after_review else 0,
                 by_sector=[
-                    SectorCount(
-                        s,
-                        counts[s]["branches"] if s in counts else 0,
-                        per_sector[s][_KEY] if s in per_sector else 0,
-                    )
-                    for s in SECTORS
+                    SectorCount(s, n, k) for (s, n), k in zip(by_sector.items(), keys, strict=True)
                 ],
             )
         )

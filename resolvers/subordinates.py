@@ -17,6 +17,7 @@ from models.progress import STATUS_COLUMNS
 from models.rectification import BranchState
 from models.workflow import RectificationStatus
 from resolvers.progress import merged, progress_sums, tallies, total
+from resolvers.tree_cache import TreeView
 from zhengdun.db import connection, placeholder, read_models
 
 # Every column of the two tables (the projection lists no foreign-key columns).
@@ -97,11 +98,14 @@ async def subordinate_count(
     campaign: Campaign | None,
     scope: Scope,
     statuses: list[RectificationStatus] | None,
+    tree: TreeView | None = None,
 ) -> int:
     """How many subordinate branches match, from the tallies and the progress counts."""
-    counts = (await tallies([org.id]))[org.id]
-    key = "direct_branches" if scope == Scope.DIRECT else "branches"
-    branches = sum(c[key] for c in counts.values())
+    counts = (await tallies([org.id], tree))[org.id]
+    if scope == Scope.DIRECT:
+        branches = sum(c.direct_branches for c in counts)
+    else:
+        branches = sum(c.branches for c in counts)
     if not statuses:
         return branches
     if campaign is None:

@@ -5,7 +5,10 @@ every form. Reading a county's tree (the mobile app's nested query: its committe
 their branches) read the same children pages from PostgreSQL every time; kept, the
 server's CPU per request fell from 5.66 to 4.93 ms and PostgreSQL's from 1.34 to 0.80
 (docs/benchmarks.md, change 14). So each worker keeps children pages, never states, for
-as long as the tree's version stays the same.
+as long as the tree's version stays the same; and with them what changes only with the
+tree: all of an organisation's children (the progress view) and its branch tallies (a
+branch created is counted in the transaction that inserts it; change 26). Readers key
+these by a tag (``("tally", org_id)``) so that no two kinds share a key.
 
 The version (migration 0007) is raised by triggers on ``organization`` with every
 statement that changes it, whoever sends it, and is read by every request together with

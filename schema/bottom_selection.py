@@ -74,7 +74,9 @@ async def organization_bottom_selection(
         campaign = await campaign_for_view(info, campaign_id, ["campaignId"])
     except RuleError as error:
         raise query_error(error) from None
-    return BottomSelection(quota=await resolve.bottom_quota(root, campaign))
+    return BottomSelection(
+        quota=await resolve.bottom_quota(root, campaign, info.context.loaders.tree)
+    )
 
 
 @strawberry.input

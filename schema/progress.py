@@ -68,6 +68,7 @@ async def organization_progress(
         campaign = await campaign_for_view(info, campaign_id, ["campaignId"])
     except RuleError as error:
         raise query_error(error) from None
-    children = await all_children(root)
-    rows = await resolve.progress_rows(root, campaign, info.context.clock.today(), children)
+    tree = info.context.loaders.tree
+    children = await all_children(root, tree)
+    rows = await resolve.progress_rows(root, campaign, info.context.clock.today(), children, tree)
     return RectificationProgress(rows=rows)  # type: ignore[arg-type]

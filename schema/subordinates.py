@@ -60,11 +60,11 @@ class BranchRectificationConnection:
         )
 
     @strawberry.field
-    async def total_count(self) -> int:
+    async def total_count(self, info: Ctx) -> int:
         if self.campaign is None:
             return 0
         return await resolve.subordinate_count(
-            self.organization, self.campaign, self.scope, self.statuses
+            self.organization, self.campaign, self.scope, self.statuses, info.context.loaders.tree
         )
 
 

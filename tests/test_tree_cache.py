@@ -9,7 +9,7 @@ import pytest
 
 from models.organization import OrgType
 from resolvers.tree_cache import TreeCache
-from tests.api import Api, admin, build_tree, gid, serving
+from tests.api import Api, admin, build_tree, campaign, gid, serving
 from tests.test_tree_api import count_statements
 from zhengdun.clock import FixedClock
 from zhengdun.config import Settings
@@ -21,6 +21,18 @@ CREATE = """mutation($p:ID!,$n:String!){createOrganization(input:{parentId:$p,na
   type:BRANCH,sector:RURAL}){organization{parent{children(first:100){edges{node{name}}}}}
   userErrors{code}}}"""
 PAGE = "ROW_NUMBER()"  # the children pages' statement
+PROGRESS = """query($id:ID!){organization(id:$id){progress{rows{organization{name}
+  totalBranches bySector{sector totalBranches}}}
+  bottomSelection{totalBranches requiredCount}
+  subordinateBranches(scope:DIRECT){totalCount}}}"""
+TREE_READS = ("FROM branch_tally", "FROM organization WHERE parent_id")
+
+
+def totals(data: dict) -> dict[str, int]:  # type: ignore[type-arg]
+    return {
+        r["organization"]["name"]: r["totalBranches"]
+        for r in data["organization"]["progress"]["rows"]
+    }
 
 
 def names(data: dict) -> list[list[str]]:  # type: ignore[type-arg]
@@ -108,6 +120,47 @@ async def test_the_request_that_creates_an_organisation_reads_it_back(api: Api) 
     assert payload["userErrors"] == []
     siblings = [e["node"]["name"] for e in payload["organization"]["parent"]["children"]["edges"]]
     assert siblings[-1] == "新建团支部" and len(siblings) == 3
+
+
+async def test_progress_reads_tallies_and_children_once_per_tree(
+    api: Api, second_worker: Api
+) -> None:
+    """Tallies and the list of children change only with the tree: kept with its pages,
+    and a branch created anywhere shows in every view of the counts at once."""
+    tree = await build_tree(committees=2, branches_per_committee=3)
+    await campaign()
+    await admin(tree.county, "county")
+    await admin(tree.committees[0], "committee")
+    county = await api.login("county")
+    committee = await api.login("committee")
+    reads = []
+    for _ in range(2):
+        with count_statements() as statements:
+            data = await api.data(PROGRESS, {"id": gid(tree.county)}, county)
+        assert totals(data) == {"甲县团委": 6, "甲县第1中学团委": 3, "甲县第2中学团委": 3}
+        reads.append(sum(any(r in s for r in TREE_READS) for s in statements))
+    assert reads[0] > 0 and reads[1] == 0
+
+    with count_statements() as statements:
+        first = await api.data(PROGRESS, {"id": gid(tree.committees[0])}, committee)
+    assert first["organization"]["bottomSelection"]["totalBranches"] == 3
+    assert first["organization"]["subordinateBranches"]["totalCount"] == 3
+
+    created = await second_worker.data(
+        CREATE, {"p": gid(tree.committees[0]), "n": "新建团支部"}, committee
+    )
+    assert created["createOrganization"]["userErrors"] == []
+    data = await api.data(PROGRESS, {"id": gid(tree.county)}, county)
+    assert totals(data) == {"甲县团委": 7, "甲县第1中学团委": 4, "甲县第2中学团委": 3}
+    sectors = {
+        s["sector"]: s["totalBranches"]
+        for s in data["organization"]["progress"]["rows"][1]["bySector"]
+    }
+    assert sectors["HIGH_SCHOOL"] == 3 and sectors["RURAL"] == 1
+    mine = (await api.data(PROGRESS, {"id": gid(tree.committees[0])}, committee))["organization"]
+    assert mine["bottomSelection"] == {"totalBranches": 4, "requiredCount": 1}
+    assert mine["subordinateBranches"]["totalCount"] == 4
+    assert [r["totalBranches"] for r in mine["progress"]["rows"]] == [4, 1, 1, 1, 1]
 
 
 def test_the_cache_holds_at_most_its_limit_and_one_version() -> None:
