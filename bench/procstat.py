@@ -3,6 +3,9 @@
 The benchmark reports the server's peak resident memory (the sum over the uvicorn
 worker processes, sampled every 100 ms, and each worker's own high-water mark) and the
 CPU time spent per request by the server, PostgreSQL and the load generator.
+
+A process may exit between being listed and being read: /proc then answers ENOENT or
+ESRCH (``ProcessLookupError``), and it is skipped.
 """
 
 from __future__ import annotations
@@ -50,13 +53,13 @@ def children(pid: int) -> list[int]:
     found: list[int] = []
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):
         return found
     for tid in tasks:
         try:
             with open(f"/proc/{pid}/task/{tid}/children") as f:
                 found += [int(p) for p in f.read().split()]
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):
             continue
     return found
 
@@ -65,7 +68,7 @@ def cmdline(pid: int) -> str:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
             return f.read().replace(b"\0", b" ").decode(errors="replace")
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):
         return ""
 
 
