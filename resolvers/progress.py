@@ -97,12 +97,10 @@ async def record_quota_met(campaign_id: int, org: Organization) -> None:
 Sums = dict[tuple[str, bool], dict[str, int]]  # (sector, direct) → metric → count
 
 
-async def _summed_deltas(
-    campaign_id: int, ids: list[int], groups: str, metrics: Iterable[str] = METRICS
-) -> list[tuple[Any, ...]]:
+async def _summed_deltas(campaign_id: int, ids: list[int], groups: str) -> list[tuple[Any, ...]]:
     """The deltas of the organisations ``ids`` summed per ``groups`` (org_id first)."""
     conn = connection()
-    sums = ", ".join(f"COALESCE(SUM({m}), 0)" for m in metrics)
+    sums = ", ".join(f"COALESCE(SUM({m}), 0)" for m in METRICS)
     among, params = any_of(conn, 2, ids)
     _, rows = await conn.execute_query(
         f"SELECT {groups}, {sums} FROM progress_delta "
@@ -139,7 +137,8 @@ ROW_METRICS = (
 _SUBMITTED, _KEY, _SELECTED, _QUOTA_MET, _RECTIFIED = range(len(ROW_METRICS))
 _ZEROS = (0,) * len(ROW_METRICS)
 _NO_KEYS = (0,) * len(Sector)
-assert all(s.value.isidentifier() for s in Sector)  # written into the SQL below as they are
+if not all(s.value.isidentifier() for s in Sector):  # written into the SQL below as they are
+    raise RuntimeError("a Sector value is not a plain identifier")
 _TOTALS = ", ".join(
     [f"COALESCE(SUM({m}), 0)" for m in ROW_METRICS]
     + [f"COALESCE(SUM(CASE WHEN sector = '{s.value}' THEN key END), 0)" for s in Sector]
@@ -154,8 +153,8 @@ async def progress_totals(campaign_id: int, org_ids: Iterable[int]) -> dict[int,
     over all its sectors, and its key branches in each of the SECTORS, in that order.
 
     One row per organisation, summed by the database: read per sector, the root's
-    progress decoded 35 × 15 rows of five numbers for the 21 it shows of each
-    organisation (docs/benchmarks.md, change 26). Organisations with no deltas yet are
+    progress decoded 526 rows (35 organisations, ~15 sectors each) for the 21 numbers it
+    shows of each organisation (docs/benchmarks.md, change 26). Organisations with no deltas yet are
     not in the result.
     """
     ids = list(dict.fromkeys(org_ids))
@@ -190,13 +189,15 @@ async def _read_tallies(keys: list[tuple[str, int]]) -> list[list[Tally]]:
 async def tallies(org_ids: Iterable[int], tree: TreeView | None = None) -> dict[int, list[Tally]]:
     """Branch tallies of each organisation, one per sector it has.
 
-    Tallies change only with the tree (a branch created counts in its ancestors' rows, in
-    the statement's transaction that inserts it), so a request's ``tree`` view keeps
+    Tallies change only with the tree (a branch is counted in its ancestors' rows in the
+    transaction that inserts it), so a request's ``tree`` view keeps
     them in the worker's tree cache beside the children pages, for as long as the
     tree's version stays the same: the root's progress no longer decodes 35 × 16 rows
     of them per request (docs/benchmarks.md, change 26). Without a view, read each time.
     """
     ids = list(dict.fromkeys(org_ids))
+    if not ids:
+        return {}
     view = TreeView() if tree is None else tree
     found = await view.pages([("tally", org_id) for org_id in ids], _read_tallies)
     return dict(zip(ids, found, strict=True))

@@ -25,6 +25,8 @@ PROGRESS = """query($id:ID!){organization(id:$id){progress{rows{organization{nam
   totalBranches bySector{sector totalBranches}}}
   bottomSelection{totalBranches requiredCount}
   subordinateBranches(scope:DIRECT){totalCount}}}"""
+BRANCH_PROGRESS = """query($id:ID!){organization(id:$id){progress{rows{totalBranches
+  bySector{sector totalBranches}}}}}"""
 TREE_READS = ("FROM branch_tally", "FROM organization WHERE parent_id")
 
 
@@ -161,6 +163,12 @@ async def test_progress_reads_tallies_and_children_once_per_tree(
     assert mine["bottomSelection"] == {"totalBranches": 4, "requiredCount": 1}
     assert mine["subordinateBranches"]["totalCount"] == 4
     assert [r["totalBranches"] for r in mine["progress"]["rows"]] == [4, 1, 1, 1, 1]
+
+    branch = next(b for b in tree.branches if b.parent_id == tree.committees[0].id)
+    own = await api.data(BRANCH_PROGRESS, {"id": gid(branch)}, committee)
+    [row] = own["organization"]["progress"]["rows"]  # a branch: its own row, no children
+    assert row["totalBranches"] == 1
+    assert {s["sector"]: s["totalBranches"] for s in row["bySector"]}["HIGH_SCHOOL"] == 1
 
 
 def test_the_cache_holds_at_most_its_limit_and_one_version() -> None:
