@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import enum
 import keyword
-from collections.abc import Callable
-from types import GeneratorType
+from collections.abc import Callable, Mapping
+from types import GeneratorType, MappingProxyType
 from typing import Any
 
 from graphql import GraphQLBoolean, GraphQLID, GraphQLInt, GraphQLString
@@ -63,6 +63,8 @@ CALL = "zhengdun_call"
 Entry = tuple[str, int, Any, str | None, bool, Any, type | None, Any, Any, bool]
 Complete = Callable[[Any, Any], dict[str, Any] | None]
 
+# The arguments a guard's rule is given: its fields have none (a rule reads, never writes).
+NO_ARGUMENTS: Mapping[str, Any] = MappingProxyType({})
 _PLAIN = frozenset({type(None), bool, int, float, str, list, dict, tuple})
 # Types seen not to be awaitable (beside the plain ones): ``await`` looks for
 # ``__await__`` on the type, so any other instance of theirs is a value too (a
@@ -202,6 +204,7 @@ def _compile(guards: tuple[Any, ...], entries: tuple[Entry, ...]) -> Complete:
         "pending": pending, "value_types": _VALUE_TYPES, "discard": discard, "leaf": leaf,
         "INT_MIN": INT_MIN, "INT_MAX": INT_MAX, "list": list, "str": str, "bytes": bytes,
         "dict": dict, "type": type, "id": id, "isinstance": isinstance, "hasattr": hasattr,
+        "NO_ARGUMENTS": NO_ARGUMENTS,
     }  # fmt: skip
     lines = []
     if guards:
@@ -211,7 +214,7 @@ def _compile(guards: tuple[Any, ...], entries: tuple[Entry, ...]) -> Complete:
     for index, rule in enumerate(guards):
         plain = type(rule).decide is ViewerRule.decide
         namespace[f"rule{index}"] = rule.allows if plain else rule.decide
-        lines.append(f"if rule{index}(viewer, source, None, {{}}) is not True: return None")
+        lines.append(f"if rule{index}(viewer, source, None, NO_ARGUMENTS) is not True: return None")
     results = []
     for index, entry in enumerate(entries):
         name, kind, direct, attribute, non_null, leaf_type, identity, is_type_of, sub, item_non_null = entry  # fmt: skip
