@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from models.campaign import Campaign
 from models.organization import Organization, Sector, path_ids
@@ -29,7 +28,7 @@ from models.rectification import BranchState, Shown
 from models.workflow import RectificationStatus
 from resolvers.loaders import states_by_key
 from resolvers.tree_cache import TreeView
-from zhengdun.db import any_of, connection, is_postgres, placeholder, placeholders
+from zhengdun.db import any_of, connection, is_postgres, placeholder
 
 GroupKey = tuple[int, str, bool]  # (organisation id, sector, direct)
 
@@ -97,32 +96,23 @@ async def record_quota_met(campaign_id: int, org: Organization) -> None:
 Sums = dict[tuple[str, bool], dict[str, int]]  # (sector, direct) → metric → count
 
 
-async def _summed_deltas(campaign_id: int, ids: list[int], groups: str) -> list[tuple[Any, ...]]:
-    """The deltas of the organisations ``ids`` summed per ``groups`` (org_id first)."""
-    conn = connection()
-    sums = ", ".join(f"COALESCE(SUM({m}), 0)" for m in METRICS)
-    among, params = any_of(conn, 2, ids)
-    _, rows = await conn.execute_query(
-        f"SELECT {groups}, {sums} FROM progress_delta "
-        f"WHERE campaign_id = {placeholders(conn, 1, 1)} AND org_id{among} GROUP BY {groups}",
-        [campaign_id, *params],
-    )
-    return [tuple(row) for row in rows]
-
-
-def _metrics(values: Iterable[int]) -> dict[str, int]:
-    return dict(zip(METRICS, values, strict=True))
-
-
 async def progress_sums(campaign_id: int, org_ids: Iterable[int]) -> dict[int, Sums]:
     """The summed deltas of each organisation, by sector and direct flag."""
     ids = list(dict.fromkeys(org_ids))
     result: dict[int, Sums] = {i: {} for i in ids}
-    if ids:
-        for org_id, sector, direct, *values in await _summed_deltas(
-            campaign_id, ids, "org_id, sector, direct"
-        ):
-            result[org_id][(sector, bool(direct))] = _metrics(values)
+    if not ids:
+        return result
+    conn = connection()
+    sums = ", ".join(f"COALESCE(SUM({m}), 0)" for m in METRICS)
+    among, params = any_of(conn, 2, ids)
+    _, rows = await conn.execute_query(
+        f"SELECT org_id, sector, direct, {sums} FROM progress_delta "
+        f"WHERE campaign_id = {placeholder(conn, 1)} AND org_id{among} "
+        "GROUP BY org_id, sector, direct",
+        [campaign_id, *params],
+    )
+    for org_id, sector, direct, *values in map(tuple, rows):
+        result[org_id][(sector, bool(direct))] = dict(zip(METRICS, values, strict=True))
     return result
 
 
@@ -136,12 +126,13 @@ ROW_METRICS = (
 )
 _SUBMITTED, _KEY, _SELECTED, _QUOTA_MET, _RECTIFIED = range(len(ROW_METRICS))
 _ZEROS = (0,) * len(ROW_METRICS)
-_NO_KEYS = (0,) * len(Sector)
-if not all(s.value.isidentifier() for s in Sector):  # written into the SQL below as they are
+SECTORS = [s.value for s in Sector]  # the order of every per-sector list shown
+_NO_KEYS = (0,) * len(SECTORS)
+if not all(s.isidentifier() for s in SECTORS):  # written into the SQL below as they are
     raise RuntimeError("a Sector value is not a plain identifier")
 _TOTALS = ", ".join(
     [f"COALESCE(SUM({m}), 0)" for m in ROW_METRICS]
-    + [f"COALESCE(SUM(CASE WHEN sector = '{s.value}' THEN key END), 0)" for s in Sector]
+    + [f"COALESCE(SUM(CASE WHEN sector = '{s}' THEN key END), 0)" for s in SECTORS]
 )
 
 
@@ -204,7 +195,6 @@ async def tallies(org_ids: Iterable[int], tree: TreeView | None = None) -> dict[
 
 
 GROUP = "campaign_id, org_id, sector, direct"
-SECTORS = [s.value for s in Sector]
 
 
 async def fold_deltas(limit: int = 20000) -> int:
