@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from strawberry.dataloader import DataLoader
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -16,11 +16,12 @@ from tortoise.models import Model
 
 from models.campaign import Campaign, ChecklistTemplate
 from models.organization import Organization
-from models.rectification import BranchState, Review, SelfCheck, Shown, ShownState
+from models.rectification import BranchState, BriefState, Review, SelfCheck, Shown, ShownState
 from resolvers.tree_cache import TreeView
 from zhengdun.db import any_of, connection, is_postgres, placeholder, read_models, read_tuples
 
 K = TypeVar("K")
+T = TypeVar("T", bound=tuple)  # type: ignore[type-arg]
 V = TypeVar("V")
 M = TypeVar("M", bound=Model)
 
@@ -202,26 +203,34 @@ async def _templates_by_id(ids: list[str]) -> list[ChecklistTemplate | None]:
     return [found.get(i) for i in ids]
 
 
-_SHOWN = ", ".join(ShownState._fields)
-
-
 async def states_by_key(keys: list[tuple[int, int]]) -> list[Shown | None]:
     """What the views show of the state rows, by (campaign id, branch id); None where the
     branch has not submitted."""
-    found: dict[tuple[int, int], Shown] = {}
+    return cast(list[Shown | None], await _states_by_key(ShownState, keys))  # invariance
+
+
+async def brief_states_by_key(keys: list[tuple[int, int]]) -> list[BriefState | None]:
+    """What a listing shows of the state rows (:class:`BriefState`), as above."""
+    return await _states_by_key(BriefState, keys)
+
+
+async def _states_by_key(into: type[T], keys: list[tuple[int, int]]) -> list[T | None]:
+    """``into``'s columns of the state rows of ``keys``, one statement per campaign."""
+    found: dict[tuple[int, int], T] = {}
     by_campaign: dict[int, list[int]] = defaultdict(list)
     for campaign_id, branch_id in keys:
         by_campaign[campaign_id].append(branch_id)
     conn = connection()
+    columns = ", ".join(into._fields)  # type: ignore[attr-defined]
     for campaign_id, branch_ids in by_campaign.items():
         among, params = any_of(conn, 2, branch_ids)
         _, rows = await conn.execute_query(
-            f"SELECT {_SHOWN} FROM branch_state WHERE campaign_id = {placeholder(conn, 1)} "
+            f"SELECT {columns} FROM branch_state WHERE campaign_id = {placeholder(conn, 1)} "
             f"AND branch_id{among}",
             [campaign_id, *params],
         )
-        for row in read_tuples(BranchState, ShownState, rows):
-            found[(campaign_id, row.branch_id)] = row
+        for row in read_tuples(BranchState, into, rows):
+            found[(campaign_id, row.branch_id)] = row  # type: ignore[attr-defined]
     return [found.get(key) for key in keys]
 
 
@@ -261,23 +270,26 @@ class WorkflowLoaders:
         self.template: DataLoader[str, ChecklistTemplate | None] = _loader(_templates_by_id)
         # Shown states, or whole rows where a view read them anyway (the key list).
         self.state: KnownFirst[tuple[int, int], Shown | None] = KnownFirst(states_by_key)
+        # The brief states of the branches listed in pages of the tree (``page_states``).
+        self.brief: KnownFirst[tuple[int, int], BriefState | None] = KnownFirst(brief_states_by_key)
         self.self_checks: DataLoader[tuple[int, int], list[SelfCheck]] = _loader(_self_checks_of)
         self.self_check: DataLoader[int, SelfCheck | None] = _loader(_self_checks_by_id)
         self.review: DataLoader[int, Review | None] = _loader(_reviews_of)
-        state = self.state
+        brief = self.brief
 
         async def page_states(keys: list[PageKey]) -> list[None]:
-            """The states of whole pages of branches, put into ``state`` (not returned).
+            """The brief states of whole pages of branches, put into ``brief`` (not
+            returned).
 
             Pages listed on one level come in one batch and are read in one query per
-            campaign, as ``state.load_many`` would, with one future per page instead of
-            one per branch (a county's page holds hundreds); ``state`` keeps the rows.
-            A closure over ``state`` rather than a method, so that no reference cycle
+            campaign, as ``brief.load_many`` would, with one future per page instead of
+            one per branch (a county's page holds hundreds); ``brief`` keeps the rows.
+            A closure over ``brief`` rather than a method, so that no reference cycle
             keeps the request's rows for the cyclic collector.
             """
             wanted = [(campaign_id, b) for campaign_id, ids in keys for b in ids]
-            found = await states_by_key(wanted)
-            state.put_many(zip(wanted, found, strict=True))
+            found = await brief_states_by_key(wanted)
+            brief.put_many(zip(wanted, found, strict=True))
             return [None] * len(keys)
 
         self.page_states: DataLoader[PageKey, None] = _loader(page_states)

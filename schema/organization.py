@@ -91,7 +91,10 @@ class Organization(Node):
             loaders = info.context.loaders.workflow
             campaign = peek(loaders.open_campaign, info.context.today)
             if campaign is not MISSING and campaign is not None:
-                state = peek(loaders.state, (campaign.id, root.id))
+                key = (campaign.id, root.id)
+                state = peek(loaders.brief, key)  # listed in a page of the tree
+                if state is MISSING:
+                    state = peek(loaders.state, key)
                 if state is not MISSING:
                     return Rectification(branch=root, campaign=campaign, state=state)  # type: ignore[return-value]
         return _rectification(root, info, campaign_id)  # type: ignore[return-value]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,14 +13,16 @@ from strawberry.types import Info
 from models import workflow
 from models.campaign import Campaign as CampaignModel
 from models.organization import Organization as OrganizationModel
-from models.rectification import BranchState, Shown
+from models.rectification import BranchState, BriefState, Shown, ShownState
 from models.rectification import SelfCheck as SelfCheckModel
 from permissions import IsBranchAdmin, IsDirectSuperior, allow
 from permissions.organization import is_direct_superior
 from resolvers import rectification as resolve
+from resolvers.loaders import MISSING, peek
 from resolvers.rectification import template_rules
 from schema.campaign import Campaign, ChecklistItem
 from schema.errors import UserError
+from schema.fast_fields import context_only
 from schema.ids import encode_id
 from schema.mutation import run_mutation
 from schema.node import Node
@@ -49,11 +52,41 @@ strawberry.enum(
 
 @dataclass
 class Rectification:
-    """A branch in a campaign; ``state`` is None until its first form (NOT_SUBMITTED)."""
+    """A branch in a campaign; ``state`` is None until its first form (NOT_SUBMITTED).
+
+    A branch listed in a page of the tree comes with its :class:`BriefState`; a field
+    it does not hold reads the branch's :class:`ShownState` (:func:`shown`).
+    """
 
     branch: OrganizationModel
     campaign: CampaignModel
-    state: Shown | None
+    state: Shown | BriefState | None
+
+
+def shown(root: Rectification, info: Ctx) -> Shown | None | Awaitable[Shown | None]:
+    """The state with all its shown columns: ``root.state`` unless it is brief, else the
+    branch's :class:`ShownState`, known already or read with those of the other listed
+    branches whose details the document asks, one statement per level (an awaitable)."""
+    state = root.state
+    if not isinstance(state, BriefState):
+        return state
+    loader = info.context.loaders.workflow.state
+    key = (root.campaign.id, root.branch.id)
+    known = peek(loader, key)
+    return loader.load(key) if known is MISSING else known
+
+
+def _detail(root: Rectification, info: Ctx, attribute: str) -> Any:
+    """One column of :func:`shown`: a value, or an awaitable of it."""
+    state = shown(root, info)
+    if state is None or isinstance(state, (BranchState, ShownState)):
+        return None if state is None else getattr(state, attribute)
+
+    async def later() -> Any:
+        full = await state
+        return None if full is None else getattr(full, attribute)
+
+    return later()
 
 
 @strawberry.type(description="条目评价")
@@ -146,24 +179,28 @@ class BranchRectification:
         return bool(root.state and root.state.is_key)
 
     @strawberry.field(description="The first reason it became key in this campaign.")
-    def key_reason(root: Rectification) -> KeyReason | None:
-        return root.state.key_reason if root.state else None
+    @context_only
+    def key_reason(root: Rectification, info: Ctx) -> KeyReason | None:
+        return _detail(root, info, "key_reason")  # type: ignore[no-any-return]
 
     @strawberry.field(description="When it first became key.")
-    def key_since(root: Rectification) -> datetime.datetime | None:
-        return root.state.key_since if root.state else None
+    @context_only
+    def key_since(root: Rectification, info: Ctx) -> datetime.datetime | None:
+        return _detail(root, info, "key_since")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Ticked as a bottom branch (后进团支部).")
     def selected_as_bottom(root: Rectification) -> bool:
         return bool(root.state and root.state.selected_as_bottom)
 
     @strawberry.field
-    def selected_at(root: Rectification) -> datetime.datetime | None:
-        return root.state.selected_at if root.state else None
+    @context_only
+    def selected_at(root: Rectification, info: Ctx) -> datetime.datetime | None:
+        return _detail(root, info, "selected_at")  # type: ignore[no-any-return]
 
     @strawberry.field
-    def selected_by_name(root: Rectification) -> str | None:
-        return root.state.selected_by_name if root.state else None
+    @context_only
+    def selected_by_name(root: Rectification, info: Ctx) -> str | None:
+        return _detail(root, info, "selected_by_name")  # type: ignore[no-any-return]
 
     @strawberry.field(description="较差项 of the latest form; null without a form.")
     def latest_poor_count(root: Rectification) -> int | None:
@@ -171,9 +208,12 @@ class BranchRectification:
 
     @strawberry.field
     async def latest_self_check(root: Rectification, info: Ctx) -> SelfCheck | None:
-        if root.state is None or root.state.latest_self_check_id is None:
+        state = shown(root, info)
+        if state is not None and not isinstance(state, (BranchState, ShownState)):
+            state = await state
+        if state is None or state.latest_self_check_id is None:
             return None
-        return await info.context.loaders.workflow.self_check.load(root.state.latest_self_check_id)  # type: ignore[return-value]
+        return await info.context.loaders.workflow.self_check.load(state.latest_self_check_id)  # type: ignore[return-value]
 
     @strawberry.field(description="Newest first.")
     async def self_checks(root: Rectification, info: Ctx) -> list[SelfCheck]:

@@ -33,7 +33,8 @@ from zhengdun.config import Settings
 
 TREE = """query($id: ID!) { organization(id: $id) { ...O children(first: 3) { totalCount
   pageInfo { hasNextPage endCursor } edges { cursor node { ...O __typename
-  rectification { status latestPoorCount isKey selectedAsBottom canReview
+  rectification { status latestPoorCount isKey selectedAsBottom canReview keyReason keySince
+    selectedAt selectedByName
     latestSelfCheck { version poorCount review { decision } } }
   children(first: 2) { edges { node { id name rectification { status } } } } } } } } }
 fragment O on Organization { id name type sector depth branchCount }"""

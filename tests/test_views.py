@@ -8,6 +8,7 @@ from models.organization import OrgType, Sector
 from models.rectification import BranchState
 from tests.api import Api, admin, build_tree, campaign, gid, org, ratings
 from tests.test_rectification_flow import REVIEW, SUBMIT
+from tests.test_tree_api import count_statements
 from zhengdun.clock import china_datetime
 
 SELECTION = """query($id:ID!){organization(id:$id){bottomSelection{totalBranches requiredCount
@@ -199,3 +200,51 @@ async def test_progress_rows_by_sector_and_overdue(api: Api, clock) -> None:
     assert county_row["overdueBranches"] == 4
     assert county_row["overdueQuotaOrganizations"] == 2  # the committee and the township
     del village
+
+
+SHOWN = """status latestPoorCount isKey selectedAsBottom keyReason keySince selectedAt
+  selectedByName latestSelfCheck { version poorCount }"""
+ALONE = "query($id:ID!){organization(id:$id){name rectification{" + SHOWN + "}}}"
+
+
+def listing(fields: str) -> str:
+    page = "query($id:ID!){organization(id:$id){children(first:10){edges{node{name rectification{"
+    return page + fields + "}}}}}}"
+
+
+async def test_a_listed_branch_shows_what_it_shows_alone(api: Api) -> None:
+    """A page of the tree reads the brief state columns of its branches; a field beyond
+    them reads the whole shown state, for every branch of the level in one statement."""
+    _, committee, branches, sup = await committee_with(api, 5)
+    for i, b in enumerate(branches[1:], start=1):
+        await submit_and_review(api, sup, b, i, poor=i, decision="PASS")
+    done = await api.data(SELECT, {"o": gid(committee), "b": [gid(branches[4])]}, sup)
+    assert done["selectBottomBranches"]["userErrors"] == []
+
+    alone = {}
+    for b in branches:
+        data = (await api.data(ALONE, {"id": gid(b)}, sup))["organization"]
+        alone[data["name"]] = data["rectification"]
+    assert alone["支部00"]["status"] == "NOT_SUBMITTED" and alone["支部00"]["keySince"] is None
+    assert alone["支部04"]["keyReason"] == "BOTTOM_SELECTION"
+    assert alone["支部04"]["selectedByName"] == "sup管理员" and alone["支部04"]["selectedAt"]
+    assert alone["支部04"]["keySince"] and alone["支部02"]["latestSelfCheck"]["poorCount"] == 2
+
+    def state_reads(statements: list[str]) -> list[str]:
+        return [s for s in statements if "FROM branch_state" in s]
+
+    with count_statements() as statements:
+        listed = await api.data(listing(SHOWN), {"id": gid(committee)}, sup)
+    edges = listed["organization"]["children"]["edges"]
+    assert {e["node"]["name"]: e["node"]["rectification"] for e in edges} == alone
+    brief, whole = state_reads(statements)  # the page's brief states, then the details
+    assert "key_since" not in brief and "key_since" in whole
+
+    with count_statements() as statements:
+        listed = await api.data(listing("status latestPoorCount"), {"id": gid(committee)}, sup)
+    [brief] = state_reads(statements)
+    assert "key_since" not in brief
+    assert {
+        e["node"]["name"]: e["node"]["rectification"]
+        for e in listed["organization"]["children"]["edges"]
+    } == {name: {k: r[k] for k in ("status", "latestPoorCount")} for name, r in alone.items()}
