@@ -57,6 +57,10 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLResolveInfoHelpers,
+    ListValueNode,
+    ObjectValueNode,
+    ValueNode,
+    VariableNode,
     located_error,
 )
 from graphql.execution.executor import invalid_return_type_error
@@ -142,6 +146,8 @@ class FieldPlan:
         "leaf",
         "direct",
         "attribute",
+        "literal_args",
+        "fixed_args",
     )
 
     def __init__(
@@ -153,6 +159,13 @@ class FieldPlan:
         self.details = details
         self.nodes = [d.node for d in details]
         self.has_args = bool(field_def.args or details[0].node.arguments)
+        # Arguments written out in the document (``children(first: 100)``) coerce to the
+        # same values for every object and request: kept once coerced (fixed_args) when
+        # each is an immutable scalar, as a resolver could change a list or an input.
+        self.literal_args = details[0].fragment_variable_values is None and not any(
+            _has_variable(argument.value) for argument in details[0].node.arguments or ()
+        )
+        self.fixed_args: dict[str, Any] | None = None
         # A direct entry answers the field as asked without arguments: the resolver's
         # own defaults are the schema's (strawberry derives one from the other).
         if details[0].node.arguments:
@@ -173,6 +186,18 @@ class FieldPlan:
 
 # Direct resolver, type, non-null, identity type, attribute read (if that is all it does).
 Leaf = tuple[Any, Any, bool, type | None, str | None]
+# Coerced argument values a plan may keep and pass to every call (``**`` copies the dict).
+IMMUTABLE = frozenset({int, float, str, bool, type(None)})
+
+
+def _has_variable(value: ValueNode) -> bool:
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_has_variable(item) for item in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_has_variable(field.value) for field in value.fields)
+    return False
 
 
 def _guards(direct: Any, attribute: str | None) -> tuple[tuple[Any, ...], Any, str | None]:
@@ -476,14 +501,18 @@ class LevelExecutor(StrawberryGraphQLCoreExecutionContext):
         info = self.build_resolve_info(plan.field_def, plan.nodes, parent_type, path)
         try:
             if plan.has_args:
-                details = plan.details[0]
-                args = get_argument_values(
-                    plan.field_def,
-                    details.node,
-                    self.variable_values,
-                    details.fragment_variable_values,
-                    self.hide_suggestions,
-                )
+                args = plan.fixed_args
+                if args is None:
+                    details = plan.details[0]
+                    args = get_argument_values(
+                        plan.field_def,
+                        details.node,
+                        self.variable_values,
+                        details.fragment_variable_values,
+                        self.hide_suggestions,
+                    )
+                    if plan.literal_args and all(type(v) in IMMUTABLE for v in args.values()):
+                        plan.fixed_args = args
                 value = plan.resolve(source, info, **args)
             else:
                 value = plan.resolve(source, info)

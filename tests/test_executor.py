@@ -318,6 +318,34 @@ async def test_plans_are_shared_by_requests_of_a_document_without_directives(
     assert len(executor._SHARED_PLANS) <= 2
 
 
+PAGES = """query($id: ID!, $n: Int) { organization(id: $id) { children(first: 1) {
+  edges { node { name children(first: $n) { edges { node { name } } } } } } } }"""
+
+
+async def test_arguments_written_in_a_shared_plan_are_kept_and_variables_are_not(
+    api: Api, reference: Api
+) -> None:
+    """``children(first: 1)`` is coerced once for every request of the document; the
+    plan is shared, so ``first: $n`` must be coerced per request."""
+    tree = await build_tree(committees=2, branches_per_committee=3)
+    await admin(tree.root, "root")
+    root = await api.login("root")
+    executor._SHARED_PLANS.clear()
+    seen = []
+    for parent, n in ((tree.county, 1), (tree.county, 3), (tree.province, 2)):
+        body = await same_answer(api, reference, PAGES, {"id": gid(parent), "n": n}, root)
+        [child] = body["data"]["organization"]["children"]["edges"]
+        seen.append(len(child["node"]["children"]["edges"]))
+    assert seen == [1, 3, 2]  # the province's city has two counties
+    fixed = [
+        plan.fixed_args
+        for _, _, type_plan in executor._SHARED_PLANS.values()
+        for _, plan, _ in type_plan.fields
+        if plan is not None and plan.fixed_args is not None
+    ]
+    assert fixed == [{"first": 1, "after": None}]
+
+
 def test_positional_calls_only_where_they_bind_as_strawberry_binds() -> None:
     def fields_of(cls: type) -> dict[str, Any]:
         definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
