@@ -39,6 +39,9 @@ from tortoise.models import Model
 from permissions.base import ViewerRule
 
 CACHE_SIZE = 1024
+# Objects nested this deep are completed inline; deeper ones call their own functions
+# (Python allows 20 nested blocks in a function: a list level takes two, an object one).
+INLINE_DEPTH = 4
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 # Built-in scalars whose output is the value itself when it already has the right type
 # (what graphql-core's coercion returns for them, minus its checks).
@@ -181,113 +184,166 @@ _COMPILED: dict[Any, tuple[Complete, Flat]] = {}
 _LEAF_MEMOS: dict[int, LeafMemo] = {}
 
 
-def _read(index: int, direct: Any, attribute: str | None, namespace: dict[str, Any]) -> str:
+def _read(name: str, direct: Any, attribute: str | None, source: str, code: _Code) -> str:
     if attribute is None:
         call = getattr(direct, CALL, None)
         if call is not None:  # what the direct resolver itself would call: one call fewer
             function, make_info = call
-            namespace[f"function{index}"] = function
+            code.namespace[f"function{name}"] = function
             if make_info is None:
-                return f"function{index}(source)"
-            namespace[f"make_info{index}"] = make_info
-            return f"function{index}(source, make_info{index}(context))"
-        namespace[f"direct{index}"] = direct
-        return f"direct{index}(source, context)"
+                return f"function{name}({source})"
+            return f"function{name}({source}, {code.info(make_info)})"
+        code.namespace[f"direct{name}"] = direct
+        return f"direct{name}({source}, context)"
     if attribute.isidentifier() and not keyword.iskeyword(attribute):
-        return f"source.{attribute}"
-    namespace[f"attribute{index}"] = attribute
-    return f"getattr(source, attribute{index})"
+        return f"{source}.{attribute}"
+    code.namespace[f"attribute{name}"] = attribute
+    return f"getattr({source}, attribute{name})"
+
+
+class _Code:
+    """The namespace and the per-call set-up of one generated function."""
+
+    def __init__(self) -> None:
+        self.namespace: dict[str, Any] = {
+            "pending": pending, "value_types": _VALUE_TYPES, "discard": discard, "leaf": leaf,
+            "INT_MIN": INT_MIN, "INT_MAX": INT_MAX, "list": list, "str": str, "bytes": bytes,
+            "dict": dict, "type": type, "id": id, "isinstance": isinstance, "hasattr": hasattr,
+            "NO_ARGUMENTS": NO_ARGUMENTS,
+        }  # fmt: skip
+        self.setup: list[str] = []
+        self.infos: dict[int, str] = {}
+        self.viewer = False
+
+    def info(self, make_info: Any) -> str:
+        """The name of the one info ``make_info(context)`` made per call (it holds only
+        the context: fields and objects of one call can share it)."""
+        name = self.infos.get(id(make_info))
+        if name is None:
+            name = self.infos[id(make_info)] = f"info{len(self.infos)}"
+            self.namespace[f"make_{name}"] = make_info
+            self.setup.append(f"{name} = make_{name}(context)")
+        return name
+
+    def need_viewer(self) -> None:
+        # An anonymous viewer is refused by every rule (UNAUTHENTICATED): reported by the
+        # field-by-field path. Otherwise ViewerRule's ``decide`` is its ``allows``.
+        if not self.viewer:
+            self.viewer = True
+            self.setup[:0] = ["viewer = context.viewer", "if viewer is None: return None"]
 
 
 def _compile(guards: tuple[Any, ...], entries: tuple[Entry, ...]) -> Complete:
-    namespace: dict[str, Any] = {
-        "pending": pending, "value_types": _VALUE_TYPES, "discard": discard, "leaf": leaf,
-        "INT_MIN": INT_MIN, "INT_MAX": INT_MAX, "list": list, "str": str, "bytes": bytes,
-        "dict": dict, "type": type, "id": id, "isinstance": isinstance, "hasattr": hasattr,
-        "NO_ARGUMENTS": NO_ARGUMENTS,
-    }  # fmt: skip
+    code = _Code()
+    lines, result = _object(guards, entries, "source", "", code)
+    body = "\n".join("        " + line for line in code.setup + lines)
+    names = ", ".join(e[0] for e in entries)
+    source = (
+        "def complete(source, context):\n"
+        f"    try:\n{body}\n"
+        "    except Exception:\n"
+        "        return None\n"
+        f"    return {result}\n"
+    )
+    exec(compile(source, f"<flat {names}>", "exec"), code.namespace)
+    complete: Complete = code.namespace["complete"]
+    complete.__doc__ = source  # what was generated, for whoever debugs it
+    return complete
+
+
+def _object(
+    guards: tuple[Any, ...],
+    entries: tuple[Entry, ...],
+    source: str,
+    prefix: str,
+    code: _Code,
+    depth: int = 0,
+) -> tuple[list[str], str]:
+    """The statements completing one object from the variable ``source``, and the dict
+    expression of its result. Objects and lists of objects below it are completed inline
+    (down to ``INLINE_DEPTH``, then by their own functions), their names prefixed by their
+    position (``0_1_``); any failure returns None from the whole function, as a failed
+    sub-object did when it was a call of its own."""
+    namespace = code.namespace
     lines = []
     if guards:
-        # An anonymous viewer is refused by every rule (UNAUTHENTICATED): reported by the
-        # field-by-field path. Otherwise ViewerRule's ``decide`` is its ``allows``.
-        lines += ["viewer = context.viewer", "if viewer is None: return None"]
+        code.need_viewer()
     for index, rule in enumerate(guards):
         plain = type(rule).decide is ViewerRule.decide
-        namespace[f"rule{index}"] = rule.allows if plain else rule.decide
-        lines.append(f"if rule{index}(viewer, source, None, NO_ARGUMENTS) is not True: return None")
+        namespace[f"rule{prefix}{index}"] = rule.allows if plain else rule.decide
+        lines.append(
+            f"if rule{prefix}{index}(viewer, {source}, None, NO_ARGUMENTS) is not True: return None"
+        )
     results = []
     for index, entry in enumerate(entries):
         name, kind, direct, attribute, non_null, leaf_type, identity, is_type_of, sub, item_non_null = entry  # fmt: skip
-        r = f"r{index}"
+        at = f"{prefix}{index}"
+        r = f"r{at}"
         results.append(f"{name!r}: {r}")
-        lines.append(f"v = {_read(index, direct, attribute, namespace)}")
+        lines.append(f"v = {_read(at, direct, attribute, source, code)}")
         when_null = "return None" if non_null else f"{r} = None"
         if kind == LEAF:
             memo = leaf_memo(leaf_type)
-            namespace[f"memo{index}"] = memo
-            namespace[f"members{index}"], namespace[f"strings{index}"] = memo.members, memo.strings
+            namespace[f"memo{at}"] = memo
+            namespace[f"members{at}"], namespace[f"strings{at}"] = memo.members, memo.strings
             # A remembered answer first: its value is neither null nor awaitable.
             general = [
-                f"{r} = strings{index}.get(v) if type(v) is str else members{index}.get(id(v))",
+                f"{r} = strings{at}.get(v) if type(v) is str else members{at}.get(id(v))",
                 f"if {r} is None:",
                 f"    if v is None: {when_null}",
                 "    elif type(v) not in value_types and pending(v):",
                 "        discard(v)",
                 "        return None",
-                f"    else: {r} = leaf(memo{index}, v)",
+                f"    else: {r} = leaf(memo{at}, v)",
             ]
             if identity is not None:
-                namespace[f"identity{index}"] = identity
-                lines.append(f"if type(v) is identity{index}:")
+                namespace[f"identity{at}"] = identity
+                lines.append(f"if type(v) is identity{at}:")
                 if identity is int:
                     lines.append("    if not INT_MIN <= v <= INT_MAX: return None")
                 lines += [f"    {r} = v", "else:"]
                 general = ["    " + line for line in general]
             lines += general
             continue
-        namespace[f"sub{index}"] = sub.complete
         check = ""
         if is_type_of is not None:
-            namespace[f"is_type_of{index}"] = is_type_of
-            check = f"if is_type_of{index}(%s, None) is not True: return None"
+            namespace[f"is_type_of{at}"] = is_type_of
+            check = f"if is_type_of{at}(%s, None) is not True: return None"
         lines += [
             f"if v is None: {when_null}",
             "elif type(v) not in value_types and pending(v):",
             "    discard(v)",
             "    return None",
         ]
+        inner = f"s{at}"  # the sub-object's source
+        if depth < INLINE_DEPTH:
+            sub_lines, sub_result = _object(
+                sub.guards, sub.entries, inner, f"{at}_", code, depth + 1
+            )
+        else:
+            namespace[f"sub{at}"] = sub.complete
+            sub_lines = [f"d = sub{at}({inner}, context)", "if d is None: return None"]
+            sub_result = "d"
         if kind == OBJECT:
             lines.append("else:")
             if check:
                 lines.append("    " + check % "v")
-            lines += [f"    {r} = sub{index}(v, context)", f"    if {r} is None: return None"]
+            lines.append(f"    {inner} = v")
+            lines += ["    " + line for line in sub_lines]
+            lines.append(f"    {r} = {sub_result}")
             continue
         lines += [
             "elif type(v) is not list and (isinstance(v, (str, bytes, dict)) or not hasattr(v, '__iter__')):",
             "    return None",
             "else:",
             f"    {r} = []",
-            "    for item in v:",
-            "        if item is None:",
+            f"    for {inner} in v:",
+            f"        if {inner} is None:",
             "            return None" if item_non_null else f"            {r}.append(None)",
             "            continue",
         ]
         if check:
-            lines.append("        " + check % "item")
-        lines += [
-            f"        done = sub{index}(item, context)",
-            "        if done is None: return None",
-            f"        {r}.append(done)",
-        ]
-    body = "\n".join("        " + line for line in lines)
-    source = (
-        "def complete(source, context):\n"
-        f"    try:\n{body}\n"
-        "    except Exception:\n"
-        "        return None\n"
-        f"    return {{{', '.join(results)}}}\n"
-    )
-    exec(compile(source, f"<flat {', '.join(e[0] for e in entries)}>", "exec"), namespace)
-    complete: Complete = namespace["complete"]
-    complete.__doc__ = source  # what was generated, for whoever debugs it
-    return complete
+            lines.append("        " + check % inner)
+        lines += ["        " + line for line in sub_lines]
+        lines.append(f"        {r}.append({sub_result})")
+    return lines, "{" + ", ".join(results) + "}"

@@ -472,6 +472,43 @@ async def test_generated_flat_objects_answer_as_graphql_core_does() -> None:
     assert known == flat._COMPILED
 
 
+@strawberry.type
+class Nest:
+    level: int
+
+    @strawberry.field
+    def below(self) -> list[Nest | None]:
+        return [Nest(level=self.level + 1), None] if self.level < 8 else []
+
+
+@strawberry.type(name="Query")
+class NestQuery:
+    @strawberry.field
+    def nest(self) -> Nest:
+        return Nest(level=0)
+
+
+async def test_nested_flat_objects_are_inlined_to_a_depth_then_called() -> None:
+    """Objects below a flat object are completed in its own function, down to
+    ``INLINE_DEPTH`` levels (Python allows only 20 nested blocks); deeper, each calls
+    its own function. Eight levels answer as graphql-core does either way."""
+    ours = strawberry.Schema(NestQuery, execution_context_class=LevelExecutor)
+    fast_fields.install(ours)
+    reference = strawberry.Schema(NestQuery)
+    query = "{ nest { level " + "below { level " * 8 + "}" * 9 + " }"
+    flat._COMPILED.clear()
+    mine, theirs = await ours.execute(query), await reference.execute(query)
+    assert mine.errors is None and mine.data == theirs.data
+    level = mine.data["nest"]  # type: ignore[index]
+    while level["level"] < 8:
+        assert level["below"][1] is None
+        level = level["below"][0]
+    generated = [f.__doc__ or "" for f, _ in flat._COMPILED.values()]
+    outermost = max(generated, key=len)
+    assert outermost.count("for s") == flat.INLINE_DEPTH + 1  # inlined levels
+    assert "= sub" in outermost  # then the next level's own function
+
+
 def test_flat_functions_are_shared_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     def entries(name: str) -> tuple[flat.Entry, ...]:
         return ((name, flat.LEAF, None, "n", True, GraphQLInt, int, None, None, False),)
