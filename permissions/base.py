@@ -53,6 +53,10 @@ class ViewerRule(BasePermission):
     # True when ``allows`` reads only the viewer and the source, never ``info`` or
     # ``kwargs``: schema/fast_fields.py may then call it with ``info=None``.
     source_only: ClassVar[bool] = False
+    # Rules of these classes (exactly) never allow what this one refuses, for the same
+    # viewer and source: an object whose fields are guarded by both checks only those
+    # (schema/executor.py). For source-only rules.
+    implied_by: ClassVar[tuple[type[ViewerRule], ...]] = ()
 
     def has_permission(self, source: Any, info: Info[Context, Any], **kwargs: Any) -> bool:
         return self.decide(info.context.viewer, source, info, kwargs)

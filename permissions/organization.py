@@ -50,6 +50,7 @@ class CanSeeBreadcrumb(ViewerRule):
 
     message = "无权查看该组织"
     source_only = True
+    implied_by = (CanSeeOrganization,)  # sees ⇒ sees_breadcrumb: its first case
 
     def allows(self, viewer: Viewer, source: Any, info: Any, kwargs: Any) -> bool:
         return sees_breadcrumb(viewer.organization, source)

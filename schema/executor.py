@@ -212,7 +212,14 @@ def _guards(direct: Any, attribute: str | None) -> tuple[tuple[Any, ...], Any, s
 
 
 def _distinct(guards: Any) -> tuple[Any, ...]:
-    return tuple({id(rule): rule for rule in guards}.values())
+    """Each rule once, less those implied by another one kept (``ViewerRule.implied_by``):
+    a branch's id and name (breadcrumb) beside its sector (seeing it) check one rule."""
+    kept = list({id(rule): rule for rule in guards}.values())
+    for rule in list(kept):
+        implied_by = getattr(rule, "implied_by", ())
+        if any(type(other) in implied_by for other in kept if other is not rule):
+            kept.remove(rule)
+    return tuple(kept)
 
 
 class TypePlan:

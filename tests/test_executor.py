@@ -23,6 +23,7 @@ from graphql import GraphQLInt, get_introspection_query
 
 from models.organization import OrgType, Sector
 from permissions import CanSeeOrganization, allow
+from permissions.organization import CanSeeBreadcrumb
 from schema import executor, fast_fields, flat
 from schema.build import build_schema
 from schema.executor import DIRECT, LevelExecutor
@@ -30,6 +31,7 @@ from tests.api import Api, admin, build_tree, campaign, gid, org, serving
 from tests.test_views import submit_and_review
 from zhengdun.clock import FixedClock
 from zhengdun.config import Settings
+from zhengdun.context import Viewer
 
 TREE = """query($id: ID!) { organization(id: $id) { ...O children(first: 3) { totalCount
   pageInfo { hasNextPage endCursor } edges { cursor node { ...O __typename
@@ -507,6 +509,23 @@ async def test_nested_flat_objects_are_inlined_to_a_depth_then_called() -> None:
     outermost = max(generated, key=len)
     assert outermost.count("for s") == flat.INLINE_DEPTH + 1  # inlined levels
     assert "= sub" in outermost  # then the next level's own function
+
+
+async def test_a_rule_implied_by_another_of_the_object_is_not_checked_again() -> None:
+    """Seeing an organisation implies seeing its breadcrumb, for every viewer and every
+    organisation of a tree: an object guarded by both checks only the first; a subclass
+    (which may decide otherwise) implies nothing."""
+    tree = await build_tree(committees=2, branches_per_committee=2)
+    orgs = [tree.root, tree.province, tree.county, tree.sibling_county, tree.other_province]
+    orgs += tree.committees + tree.branches
+    see, crumb = CanSeeOrganization(), CanSeeBreadcrumb()
+    pairs = [(Viewer(None, mine, 0), other) for mine in orgs for other in orgs]  # type: ignore[arg-type]
+    assert all(crumb.allows(v, o, None, {}) for v, o in pairs if see.allows(v, o, None, {}))
+    assert not all(see.allows(v, o, None, {}) for v, o in pairs if crumb.allows(v, o, None, {}))
+    assert executor._distinct([crumb, see, crumb]) == (see,)
+    assert executor._distinct([crumb]) == (crumb,)
+    stricter = Stricter()
+    assert executor._distinct([crumb, stricter]) == (crumb, stricter)
 
 
 def test_flat_functions_are_shared_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
