@@ -161,7 +161,10 @@ class Loaders:
         self.workflow = WorkflowLoaders()
 
     def prime_organizations(self, orgs: Sequence[Organization]) -> None:
-        self.organization.put_many((org.id, org) for org in orgs)
+        """``organization.put_many`` of the rows by id (a page's hundreds: no pairs)."""
+        setdefault = self.organization.known.setdefault
+        for org in orgs:
+            setdefault(org.id, org)
 
 
 async def _campaigns_by_id(ids: list[int]) -> list[Campaign | None]:

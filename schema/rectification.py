@@ -50,7 +50,7 @@ strawberry.enum(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Rectification:
     """A branch in a campaign; ``state`` is None until its first form (NOT_SUBMITTED).
 
