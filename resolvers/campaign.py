@@ -19,6 +19,7 @@ from models.workflow import (
     validate_campaign_dates,
 )
 from resolvers.audit import record
+from resolvers.loaders import MISSING, peek
 from schema.ids import decode_id, decode_int_id
 from zhengdun.clock import CHINA
 from zhengdun.context import Context
@@ -32,6 +33,16 @@ async def current_campaign(info: Ctx) -> Campaign | None:
     loaders = info.context.loaders.workflow
     campaign = await loaders.open_campaign.load(info.context.today)
     if campaign is not None:  # fields that name it by id (a payload's) need no query
+        loaders.campaign.prime(campaign.id, campaign)
+    return campaign
+
+
+def known_current_campaign(info: Ctx) -> Campaign | None | object:
+    """:func:`current_campaign` if this request knows it already (it comes with the
+    bearer token), else ``MISSING``."""
+    loaders = info.context.loaders.workflow
+    campaign = peek(loaders.open_campaign, info.context.today)
+    if campaign is not MISSING and campaign is not None:
         loaders.campaign.prime(campaign.id, campaign)
     return campaign
 

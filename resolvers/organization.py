@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from strawberry.types import Info
 
+from models.campaign import Campaign
 from models.errors import RuleError, UserErrorCode
 from models.organization import (
     Organization,
@@ -16,6 +18,8 @@ from models.organization import (
     clean_name,
 )
 from resolvers.audit import record
+from resolvers.campaign import current_campaign, known_current_campaign
+from resolvers.loaders import MISSING, ChildrenKey
 from resolvers.tree_cache import TreeView
 from schema.ids import decode_int_id
 from schema.pagination import check_page_size, decode_cursor
@@ -62,24 +66,56 @@ class ChildrenPage:
         return len(self.rows) > self.size
 
 
-async def children_page(
+def children_page(
     info: Ctx, org: Organization, first: int, after: str | None
-) -> ChildrenPage:
+) -> ChildrenPage | Awaitable[ChildrenPage]:
+    """A page of ``org``'s children, with the brief states of the branches among them.
+
+    Answered at once where the worker's tree cache holds the page and the campaign open
+    today is known (it came with the bearer token): then only the branches' states are
+    waited for, read with those of the other pages of this level in one statement.
+    """
     size = check_page_size(first)
     key = (org.id, size, decode_cursor(after))
     loaders = info.context.loaders
+    rows = loaders.tree.peek(key)
+    campaign = known_current_campaign(info)
+    if rows is None or campaign is MISSING:
+        return _children_page(info, key)
+    page = _listed(info, rows, size)
+    branches = _branch_ids(rows)
+    if not branches or campaign is None:
+        return page
+    campaign_id = cast(Campaign, campaign).id  # not MISSING
+    return _when_read(loaders.workflow.page_states.load((campaign_id, branches)), page)
+
+
+async def _children_page(info: Ctx, key: ChildrenKey) -> ChildrenPage:
+    loaders = info.context.loaders
     rows = await loaders.children_page.load(key)
-    loaders.prime_organizations(rows)
-    branches = [row.id for row in rows if row.type == OrgType.BRANCH]
+    page = _listed(info, rows, key[1])
+    branches = _branch_ids(rows)
     if branches:
         # Branches are listed to show their state: fetch it with them (one query for all
         # the pages of this level), so that ``rectification`` resolves without waiting.
-        from resolvers.campaign import current_campaign
-
         campaign = await current_campaign(info)
         if campaign is not None:
-            await loaders.workflow.page_states.load((campaign.id, tuple(branches)))
+            await loaders.workflow.page_states.load((campaign.id, branches))
+    return page
+
+
+def _listed(info: Ctx, rows: list[Organization], size: int) -> ChildrenPage:
+    info.context.loaders.prime_organizations(rows)
     return ChildrenPage(rows=rows, size=size)
+
+
+def _branch_ids(rows: list[Organization]) -> tuple[int, ...]:
+    return tuple(row.id for row in rows if row.type == OrgType.BRANCH)
+
+
+async def _when_read(states: Awaitable[None], page: ChildrenPage) -> ChildrenPage:
+    await states
+    return page
 
 
 async def _read_all_children(keys: list[tuple[str, int]]) -> list[list[Organization]]:

@@ -85,6 +85,11 @@ class TreeView:
         """This request has changed the tree: from now on it reads the database."""
         self.cache = self.version = None
 
+    def peek(self, key: Hashable) -> list[Any] | None:
+        """The cached page, if the request uses the cache and it holds the page."""
+        cache, version = self.cache, self.version
+        return None if cache is None or version is None else cache.get(version, key)
+
     async def pages(self, keys: list[Any], read: Read) -> list[list[Any]]:
         cache, version = self.cache, self.version
         if cache is None or version is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -62,14 +63,16 @@ class Organization(Node):
         return await resolve.ancestors(info, root)  # type: ignore[return-value]
 
     @strawberry.field(extensions=SEE, description="直属下级组织，按组织树顺序分页")
-    async def children(
+    def children(
         root: OrganizationModel, info: Ctx, first: int | None = 50, after: str | None = None
     ) -> OrganizationConnection:
-        try:
-            page = await resolve.children_page(info, root, 50 if first is None else first, after)
+        try:  # the page, or an awaitable of it (resolvers/organization.py)
+            page = resolve.children_page(info, root, 50 if first is None else first, after)
         except RuleError as error:
             raise query_error(error) from None
-        return OrganizationConnection(parent=root, page=page)
+        if isinstance(page, resolve.ChildrenPage):
+            return OrganizationConnection(parent=root, page=page)
+        return _connection(root, page)  # type: ignore[return-value]
 
     @strawberry.field(
         extensions=SEE, description="Number of branches in this organisation's whole subtree."
@@ -163,6 +166,12 @@ class Organization(Node):
     @classmethod
     def is_type_of(cls, obj: Any, info: Any) -> bool:
         return isinstance(obj, OrganizationModel)
+
+
+async def _connection(
+    parent: OrganizationModel, page: Awaitable[resolve.ChildrenPage]
+) -> OrganizationConnection:
+    return OrganizationConnection(parent=parent, page=await page)
 
 
 async def _rectification(

@@ -9,7 +9,8 @@ import pytest
 
 from models.organization import OrgType
 from resolvers.tree_cache import TreeCache
-from tests.api import Api, admin, build_tree, campaign, gid, serving
+from tests.api import Api, admin, build_tree, campaign, gid, ratings, serving
+from tests.test_rectification_flow import SUBMIT
 from tests.test_tree_api import count_statements
 from zhengdun.clock import FixedClock
 from zhengdun.config import Settings
@@ -198,3 +199,42 @@ def test_pages_handed_out_are_copies() -> None:
     assert got is not None
     got.append(OrgType.COMMITTEE)
     assert cache.get(1, "k") == [OrgType.BRANCH]
+
+
+STATES = """query($id:ID!){organization(id:$id){children(first:100){edges{node{name
+  children(first:100){edges{node{name rectification{status latestPoorCount}}}}}}}}}"""
+
+
+async def test_a_page_from_the_cache_shows_its_branches_states_as_they_are_now(
+    api: Api,
+) -> None:
+    """From the cache a page is answered at once but for its branches' states, read for
+    every request (one statement for the level), so a form submitted in between shows."""
+    tree = await build_tree(committees=2, branches_per_committee=3)
+    await admin(tree.county, "county")
+    await admin(tree.branches[4], "branch")
+    await campaign()
+    county = await api.login("county")
+    answers, reads = [], []
+    for turn in range(3):
+        if turn == 2:
+            done = await api.data(
+                SUBMIT,
+                {"b": gid(tree.branches[4]), "r": ratings(poor=2)},
+                await api.login("branch"),
+            )
+            assert done["submitSelfCheck"]["userErrors"] == []
+        with count_statements() as statements:
+            answers.append(await api.data(STATES, {"id": gid(tree.county)}, county))
+        reads.append(
+            (sum(PAGE in s for s in statements), sum("FROM branch_state" in s for s in statements))
+        )
+    assert reads == [(2, 1), (0, 1), (0, 1)]
+    assert answers[0] == answers[1]  # from the database, then from the cache
+    shown = [
+        b["node"]["rectification"]
+        for c in answers[2]["organization"]["children"]["edges"]
+        for b in c["node"]["children"]["edges"]
+    ]
+    assert shown[4] == {"status": "PENDING_REVIEW", "latestPoorCount": 2}
+    assert [s["status"] for s in shown[:4] + shown[5:]] == ["NOT_SUBMITTED"] * 5
