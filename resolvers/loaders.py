@@ -223,18 +223,22 @@ async def _states_by_key(into: type[T], keys: list[tuple[int, int]]) -> list[T |
     by_campaign: dict[int, list[int]] = defaultdict(list)
     for campaign_id, branch_id in keys:
         by_campaign[campaign_id].append(branch_id)
-    conn = connection()
-    columns = ", ".join(into._fields)  # type: ignore[attr-defined]
     for campaign_id, branch_ids in by_campaign.items():
-        among, params = any_of(conn, 2, branch_ids)
-        _, rows = await conn.execute_query(
-            f"SELECT {columns} FROM branch_state WHERE campaign_id = {placeholder(conn, 1)} "
-            f"AND branch_id{among}",
-            [campaign_id, *params],
-        )
-        for row in read_tuples(BranchState, into, rows):
+        for row in await _state_rows(into, campaign_id, branch_ids):
             found[(campaign_id, row.branch_id)] = row  # type: ignore[attr-defined]
     return [found.get(key) for key in keys]
+
+
+async def _state_rows(into: type[T], campaign_id: int, branch_ids: list[int]) -> list[T]:
+    """``into``'s columns of the state rows of some branches in one campaign."""
+    conn = connection()
+    among, params = any_of(conn, 2, branch_ids)
+    _, rows = await conn.execute_query(
+        f"SELECT {', '.join(into._fields)} FROM branch_state "  # type: ignore[attr-defined]
+        f"WHERE campaign_id = {placeholder(conn, 1)} AND branch_id{among}",
+        [campaign_id, *params],
+    )
+    return read_tuples(BranchState, into, rows)
 
 
 async def _self_checks_of(keys: list[tuple[int, int]]) -> list[list[SelfCheck]]:
@@ -290,9 +294,15 @@ class WorkflowLoaders:
             A closure over ``brief`` rather than a method, so that no reference cycle
             keeps the request's rows for the cyclic collector.
             """
-            wanted = [(campaign_id, b) for campaign_id, ids in keys for b in ids]
-            found = await brief_states_by_key(wanted)
-            brief.put_many(zip(wanted, found, strict=True))
+            by_campaign: dict[int, list[int]] = defaultdict(list)
+            for campaign_id, ids in keys:
+                by_campaign[campaign_id] += ids
+            setdefault = brief.known.setdefault  # put_many, without pairs
+            for campaign_id, branch_ids in by_campaign.items():
+                rows = await _state_rows(BriefState, campaign_id, branch_ids)
+                by_branch = {row.branch_id: row for row in rows}
+                for branch_id in branch_ids:
+                    setdefault((campaign_id, branch_id), by_branch.get(branch_id))
             return [None] * len(keys)
 
         self.page_states: DataLoader[PageKey, None] = _loader(page_states)
