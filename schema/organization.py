@@ -95,11 +95,12 @@ class Organization(Node):
             campaign = peek(loaders.open_campaign, info.context.today)
             if campaign is not MISSING and campaign is not None:
                 key = (campaign.id, root.id)
-                state = peek(loaders.brief, key)  # listed in a page of the tree
+                # Listed in a page of the tree (only ever put there, never loaded)?
+                state = loaders.brief.known.get(key, MISSING)
                 if state is MISSING:
                     state = peek(loaders.state, key)
                 if state is not MISSING:
-                    return Rectification(branch=root, campaign=campaign, state=state)  # type: ignore[return-value]
+                    return Rectification(root, campaign, state)  # type: ignore[return-value, arg-type]
         return _rectification(root, info, campaign_id)  # type: ignore[return-value]
 
     # The views live in their own modules, which import this one: imported on first use.
