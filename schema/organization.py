@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -40,6 +41,13 @@ if TYPE_CHECKING:
     from schema.spot_check import SpotCheck
     from schema.subordinates import BranchRectificationConnection, SubordinateScope
 SEE = allow(CanSeeOrganization())
+
+
+@functools.lru_cache(maxsize=65_536)  # one argument: the cache's key is the id itself
+def organization_id(pk: int) -> str:
+    return encode_id("Organization", pk)
+
+
 BREADCRUMB = allow(CanSeeBreadcrumb())
 
 
@@ -47,7 +55,7 @@ BREADCRUMB = allow(CanSeeBreadcrumb())
 class Organization(Node):
     @strawberry.field(extensions=BREADCRUMB)  # type: ignore[misc]
     def id(root: OrganizationModel) -> strawberry.ID:  # type: ignore[override]
-        return encode_id("Organization", root.id)  # type: ignore[return-value]  # an ID is a str
+        return organization_id(root.id)  # type: ignore[return-value]  # an ID is a str
 
     name: str = strawberry.field(extensions=BREADCRUMB)
     type: OrgType = strawberry.field(extensions=BREADCRUMB)
