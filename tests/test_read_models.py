@@ -6,13 +6,14 @@ import datetime
 from typing import Any
 
 import pytest
+from tortoise.exceptions import OperationalError
 
 from models.campaign import Campaign
 from models.organization import Organization
 from models.rectification import BranchState, SelfCheck, ShownState
 from tests.api import Api, Tree, admin, build_tree, campaign
 from tests.test_views import submit_and_review
-from zhengdun.db import any_of, connection, placeholder, read_models, read_tuples
+from zhengdun.db import any_of, connection, is_postgres, placeholder, read_models, read_tuples
 
 
 def described(instance: Any) -> dict[str, Any]:
@@ -103,6 +104,12 @@ async def test_any_of_matches_the_listed_values(api: Api) -> None:
         [tree.committees[0].depth, *params],
     )
     assert {row["id"] for row in found} == {c.id for c in tree.committees}
+    among, params = any_of(conn, 1, [])
+    assert await rows(f"SELECT id FROM organization WHERE id{among}", params) == []
+    if is_postgres(conn):  # the ids travel as an array's text, which PostgreSQL checks
+        among, params = any_of(conn, 1, ["x"])  # type: ignore[list-item]
+        with pytest.raises(OperationalError):
+            await rows(f"SELECT id FROM organization WHERE id{among}", params)
 
 
 async def test_shown_states_hold_the_models_values(api: Api) -> None:
