@@ -42,7 +42,7 @@ class CanSeeOrganization(ViewerRule):
     source_only = True
 
     def allows(self, viewer: Viewer, source: Any, info: Any, kwargs: Any) -> bool:
-        return is_within(source.path, viewer.organization.path)  # sees(), one call fewer
+        return sees(viewer.organization, source)
 
 
 class CanSeeBreadcrumb(ViewerRule):

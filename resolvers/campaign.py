@@ -30,21 +30,26 @@ Ctx = Info[Context, Any]
 
 async def current_campaign(info: Ctx) -> Campaign | None:
     """The campaign open today (Beijing date), if any. Campaign dates never overlap."""
-    loaders = info.context.loaders.workflow
-    campaign = await loaders.open_campaign.load(info.context.today)
-    if campaign is not None:  # fields that name it by id (a payload's) need no query
-        loaders.campaign.prime(campaign.id, campaign)
-    return campaign
+    campaign = known_current_campaign(info)
+    if campaign is MISSING:
+        loaders = info.context.loaders.workflow
+        campaign = await loaders.open_campaign.load(info.context.today)
+        _remember(info, campaign)
+    return campaign  # type: ignore[return-value]
 
 
 def known_current_campaign(info: Ctx) -> Campaign | None | object:
     """:func:`current_campaign` if this request knows it already (it comes with the
     bearer token), else ``MISSING``."""
-    loaders = info.context.loaders.workflow
-    campaign = peek(loaders.open_campaign, info.context.today)
-    if campaign is not MISSING and campaign is not None:
-        loaders.campaign.prime(campaign.id, campaign)
+    campaign = peek(info.context.loaders.workflow.open_campaign, info.context.today)
+    if campaign is not MISSING:
+        _remember(info, campaign)
     return campaign
+
+
+def _remember(info: Ctx, campaign: Campaign | None) -> None:
+    if campaign is not None:  # fields that name it by id (a payload's) need no query
+        info.context.loaders.workflow.campaign.prime(campaign.id, campaign)
 
 
 async def open_campaign(info: Ctx) -> Campaign:

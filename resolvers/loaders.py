@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -209,23 +209,13 @@ async def _templates_by_id(ids: list[str]) -> list[ChecklistTemplate | None]:
 async def states_by_key(keys: list[tuple[int, int]]) -> list[Shown | None]:
     """What the views show of the state rows, by (campaign id, branch id); None where the
     branch has not submitted."""
-    return cast(list[Shown | None], await _states_by_key(ShownState, keys))  # invariance
-
-
-async def brief_states_by_key(keys: list[tuple[int, int]]) -> list[BriefState | None]:
-    """What a listing shows of the state rows (:class:`BriefState`), as above."""
-    return await _states_by_key(BriefState, keys)
-
-
-async def _states_by_key(into: type[T], keys: list[tuple[int, int]]) -> list[T | None]:
-    """``into``'s columns of the state rows of ``keys``, one statement per campaign."""
-    found: dict[tuple[int, int], T] = {}
+    found: dict[tuple[int, int], Shown] = {}
     by_campaign: dict[int, list[int]] = defaultdict(list)
     for campaign_id, branch_id in keys:
         by_campaign[campaign_id].append(branch_id)
     for campaign_id, branch_ids in by_campaign.items():
-        for row in await _state_rows(into, campaign_id, branch_ids):
-            found[(campaign_id, row.branch_id)] = row  # type: ignore[attr-defined]
+        for row in await _state_rows(ShownState, campaign_id, branch_ids):
+            found[(campaign_id, row.branch_id)] = row
     return [found.get(key) for key in keys]
 
 
@@ -277,8 +267,9 @@ class WorkflowLoaders:
         self.template: DataLoader[str, ChecklistTemplate | None] = _loader(_templates_by_id)
         # Shown states, or whole rows where a view read them anyway (the key list).
         self.state: KnownFirst[tuple[int, int], Shown | None] = KnownFirst(states_by_key)
-        # The brief states of the branches listed in pages of the tree (``page_states``).
-        self.brief: KnownFirst[tuple[int, int], BriefState | None] = KnownFirst(brief_states_by_key)
+        # The brief states of the branches listed in pages of the tree, by (campaign id,
+        # branch id): filled by ``page_states`` only, read by ``Organization.rectification``.
+        self.brief: dict[tuple[int, int], BriefState | None] = {}
         self.self_checks: DataLoader[tuple[int, int], list[SelfCheck]] = _loader(_self_checks_of)
         self.self_check: DataLoader[int, SelfCheck | None] = _loader(_self_checks_by_id)
         self.review: DataLoader[int, Review | None] = _loader(_reviews_of)
@@ -289,15 +280,15 @@ class WorkflowLoaders:
             returned).
 
             Pages listed on one level come in one batch and are read in one query per
-            campaign, as ``brief.load_many`` would, with one future per page instead of
-            one per branch (a county's page holds hundreds); ``brief`` keeps the rows.
-            A closure over ``brief`` rather than a method, so that no reference cycle
-            keeps the request's rows for the cyclic collector.
+            campaign, with one future per page instead of one per branch (a county's
+            page holds hundreds); ``brief`` keeps the rows, the first read of each
+            branch. A closure over ``brief`` rather than a method, so that no reference
+            cycle keeps the request's rows for the cyclic collector.
             """
             by_campaign: dict[int, list[int]] = defaultdict(list)
             for campaign_id, ids in keys:
                 by_campaign[campaign_id] += ids
-            setdefault = brief.known.setdefault  # put_many, without pairs
+            setdefault = brief.setdefault
             for campaign_id, branch_ids in by_campaign.items():
                 rows = await _state_rows(BriefState, campaign_id, branch_ids)
                 by_branch = {row.branch_id: row for row in rows}

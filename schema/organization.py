@@ -45,7 +45,7 @@ SEE = allow(CanSeeOrganization())
 
 @functools.lru_cache(maxsize=65_536)  # one argument: the cache's key is the id itself
 def organization_id(pk: int) -> str:
-    return encode_id("Organization", pk)
+    return encode_id.__wrapped__("Organization", pk)  # not kept a second time in its cache
 
 
 BREADCRUMB = allow(CanSeeBreadcrumb())
@@ -103,8 +103,7 @@ class Organization(Node):
             campaign = peek(loaders.open_campaign, info.context.today)
             if campaign is not MISSING and campaign is not None:
                 key = (campaign.id, root.id)
-                # Listed in a page of the tree (only ever put there, never loaded)?
-                state = loaders.brief.known.get(key, MISSING)
+                state = loaders.brief.get(key, MISSING)  # listed in a page of the tree?
                 if state is MISSING:
                     state = peek(loaders.state, key)
                 if state is not MISSING:
