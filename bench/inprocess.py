@@ -27,6 +27,7 @@ from bench.scenarios import M1, M3, M4, gid
 from models.account import Account, Session
 from models.organization import Organization
 from resolvers.account import token_digest, viewer_for_token
+from resolvers.state_cache import StateCache
 from resolvers.tree_cache import TreeCache
 from schema.build import build_schema
 from zhengdun.app import settle_heap
@@ -64,6 +65,7 @@ async def main(args: argparse.Namespace) -> None:
             for org in orgs
         ]
         tree_cache = TreeCache(settings.tree_cache_rows)
+        state_cache = StateCache(settings.state_cache_rows)
         settle_heap()  # the garbage collector as in a served process
 
         async def once(org: Organization) -> None:
@@ -75,6 +77,7 @@ async def main(args: argparse.Namespace) -> None:
                 viewer=viewer,
                 request_id="inprocess",
                 tree_cache=tree_cache,
+                state_cache=state_cache,
             )
             result = await schema.execute(
                 document, variable_values={"id": gid("Organization", org.id)}, context_value=context

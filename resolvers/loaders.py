@@ -11,12 +11,13 @@ from datetime import date
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
-from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.models import Model
 
 from models.campaign import Campaign, ChecklistTemplate
 from models.organization import Organization
 from models.rectification import BranchState, BriefState, Review, SelfCheck, Shown, ShownState
+from resolvers.state_cache import StateView
 from resolvers.tree_cache import TreeView
 from zhengdun.db import any_of, connection, is_postgres, placeholder, read_models, read_tuples
 
@@ -26,7 +27,8 @@ V = TypeVar("V")
 M = TypeVar("M", bound=Model)
 
 ChildrenKey = tuple[int, int, str | None]  # (parent id, page size, after path)
-PageKey = tuple[int, tuple[int, ...]]  # (campaign id, the branch ids of one page)
+# (campaign id, parent id, the branch ids of one page of the parent's children)
+PageKey = tuple[int, int, tuple[int, ...]]
 
 
 def _loader(load: Callable[[list[Any]], Any]) -> DataLoader[Any, Any]:
@@ -158,7 +160,9 @@ class Loaders:
             return await tree.pages(keys, _children_pages)  # a closure: no reference cycle
 
         self.children_page: DataLoader[ChildrenKey, list[Organization]] = _loader(children_pages)
-        self.workflow = WorkflowLoaders()
+        # The brief states of listed branches come from the worker's state cache, too.
+        self.states = StateView()
+        self.workflow = WorkflowLoaders(self.states)
 
     def prime_organizations(self, orgs: Sequence[Organization]) -> None:
         """``organization.put_many`` of the rows by id (a page's hundreds: no pairs)."""
@@ -231,6 +235,17 @@ async def _state_rows(into: type[T], campaign_id: int, branch_ids: list[int]) ->
     return read_tuples(BranchState, into, rows)
 
 
+async def _state_versions(conn: BaseDBAsyncClient, parent_ids: set[int]) -> dict[int, int]:
+    """The versions of the states of some parents' branches (migration 0008); a parent
+    missing from the result has version 0."""
+    among, params = any_of(conn, 1, sorted(parent_ids))
+    _, rows = await conn.execute_query(
+        f"SELECT organization_id, version FROM state_version WHERE organization_id{among}",
+        params,
+    )
+    return {row[0]: row[1] for row in rows}
+
+
 async def _self_checks_of(keys: list[tuple[int, int]]) -> list[list[SelfCheck]]:
     """Every form of (campaign id, branch id), newest first."""
     forms: dict[tuple[int, int], list[SelfCheck]] = defaultdict(list)
@@ -259,7 +274,7 @@ async def _reviews_of(self_check_ids: list[int]) -> list[Review | None]:
 class WorkflowLoaders:
     """The loaders of the rectification workflow, per request."""
 
-    def __init__(self) -> None:
+    def __init__(self, states: StateView) -> None:
         self.campaign: DataLoader[int, Campaign | None] = _loader(_campaigns_by_id)
         # Primed with the bearer token's row (zhengdun/context.py) and peeked at for every
         # branch shown (schema/organization.py): known first.
@@ -279,21 +294,46 @@ class WorkflowLoaders:
             """The brief states of whole pages of branches, put into ``brief`` (not
             returned).
 
-            Pages listed on one level come in one batch and are read in one query per
-            campaign, with one future per page instead of one per branch (a county's
-            page holds hundreds); ``brief`` keeps the rows, the first read of each
-            branch. A closure over ``brief`` rather than a method, so that no reference
-            cycle keeps the request's rows for the cyclic collector.
+            Pages listed on one level come in one batch, with one future per page
+            instead of one per branch (a county's page holds hundreds). Where the worker
+            keeps states (``resolvers/state_cache.py``) the parents' versions are read
+            first and only the pages of parents whose version moved are read again; the
+            rest are read in one query per campaign. ``brief`` keeps the first read of
+            each branch. A closure over ``brief`` rather than a method, so that no
+            reference cycle keeps the request's rows for the cyclic collector.
             """
-            by_campaign: dict[int, list[int]] = defaultdict(list)
-            for campaign_id, ids in keys:
-                by_campaign[campaign_id] += ids
+            conn = connection()
+            if states.cache is None or isinstance(conn, TransactionalDBClient):
+                versions = None  # read each time; inside a transaction, its own writes
+            else:
+                versions = await _state_versions(conn, {parent for _, parent, _ in keys})
             setdefault = brief.setdefault
+            unread: list[PageKey] = []
+            for key in keys:
+                campaign_id, parent_id, ids = key
+                held = (
+                    None
+                    if versions is None
+                    else states.get((campaign_id, parent_id), versions.get(parent_id, 0))
+                )
+                if held is None or not all(map(held.__contains__, ids)):
+                    unread.append(key)
+                    continue
+                for branch_id in ids:
+                    setdefault((campaign_id, branch_id), held[branch_id])
+            by_campaign: dict[int, list[int]] = defaultdict(list)
+            for campaign_id, _, ids in unread:
+                by_campaign[campaign_id] += ids
+            read: dict[tuple[int, int], BriefState] = {}
             for campaign_id, branch_ids in by_campaign.items():
-                rows = await _state_rows(BriefState, campaign_id, branch_ids)
-                by_branch = {row.branch_id: row for row in rows}
-                for branch_id in branch_ids:
-                    setdefault((campaign_id, branch_id), by_branch.get(branch_id))
+                for row in await _state_rows(BriefState, campaign_id, branch_ids):
+                    read[(campaign_id, row.branch_id)] = row
+            for campaign_id, parent_id, ids in unread:
+                page = {branch_id: read.get((campaign_id, branch_id)) for branch_id in ids}
+                for branch_id, state in page.items():
+                    setdefault((campaign_id, branch_id), state)
+                if versions is not None:
+                    states.put((campaign_id, parent_id), versions.get(parent_id, 0), page)
             return [None] * len(keys)
 
         self.page_states: DataLoader[PageKey, None] = _loader(page_states)

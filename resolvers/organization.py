@@ -87,7 +87,7 @@ def children_page(
     if not branches or campaign is None:
         return page
     campaign_id = cast(Campaign, campaign).id  # not MISSING
-    return _when_read(loaders.workflow.page_states.load((campaign_id, branches)), page)
+    return _when_read(loaders.workflow.page_states.load((campaign_id, org.id, branches)), page)
 
 
 async def _children_page(info: Ctx, key: ChildrenKey) -> ChildrenPage:
@@ -100,7 +100,7 @@ async def _children_page(info: Ctx, key: ChildrenKey) -> ChildrenPage:
         # the pages of this level), so that ``rectification`` resolves without waiting.
         campaign = await current_campaign(info)
         if campaign is not None:
-            await loaders.workflow.page_states.load((campaign.id, branches))
+            await loaders.workflow.page_states.load((campaign.id, key[0], branches))
     return page
 
 

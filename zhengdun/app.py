@@ -20,6 +20,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from resolvers.account import viewer_for_token
 from resolvers.progress import fold_new_deltas
+from resolvers.state_cache import StateCache
 from resolvers.tree_cache import TreeCache
 from schema.build import build_schema
 from zhengdun.clock import Clock
@@ -69,6 +70,7 @@ class GraphQLView(GraphQL[Context, None]):
         self.settings = settings
         self.clock = clock
         self.tree_cache = TreeCache(settings.tree_cache_rows)
+        self.state_cache = StateCache(settings.state_cache_rows)
 
     async def get_context(self, request: Any, response: Any = None) -> Context:  # type: ignore[override]
         token = bearer_token(request)
@@ -80,6 +82,7 @@ class GraphQLView(GraphQL[Context, None]):
             viewer=viewer,
             request_id=request.scope.get("zhengdun.request_id") or uuid.uuid4().hex,
             tree_cache=self.tree_cache,
+            state_cache=self.state_cache,
         )
 
     def encode_json(self, data: object) -> bytes:

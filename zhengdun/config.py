@@ -25,6 +25,8 @@ class Settings:
     executor: str = "level"
     # Organisations each worker keeps in its tree cache (resolvers/tree_cache.py; 0: none).
     tree_cache_rows: int = 50_000
+    # Branches whose brief states each worker keeps (resolvers/state_cache.py; 0: none).
+    state_cache_rows: int = 100_000
     debug: bool = False
 
 
@@ -46,5 +48,6 @@ def load_settings() -> Settings:
         fold_interval_seconds=float(env.get("ZHENGDUN_FOLD_INTERVAL_SECONDS", "5")),
         executor=env.get("ZHENGDUN_EXECUTOR", "level"),
         tree_cache_rows=int(env.get("ZHENGDUN_TREE_CACHE_ROWS", "50000")),
+        state_cache_rows=int(env.get("ZHENGDUN_STATE_CACHE_ROWS", "100000")),
         debug=env.get("ZHENGDUN_DEBUG", "") == "1",
     )

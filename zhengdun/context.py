@@ -12,6 +12,7 @@ from models.account import Account
 from models.campaign import Campaign
 from models.organization import Organization
 from resolvers.loaders import Loaders
+from resolvers.state_cache import StateCache
 from resolvers.tree_cache import TreeCache
 from zhengdun.clock import Clock
 from zhengdun.config import Settings
@@ -43,6 +44,7 @@ class Context:
     viewer: Viewer | None
     request_id: str
     tree_cache: TreeCache | None = None  # the worker's (resolvers/tree_cache.py)
+    state_cache: StateCache | None = None  # the worker's (resolvers/state_cache.py)
     loaders: Loaders = field(default_factory=Loaders)
 
     def __post_init__(self) -> None:
@@ -51,6 +53,7 @@ class Context:
         if self.viewer is not None:
             self.loaders.prime_organizations([self.viewer.organization])
             self.loaders.tree.use(self.tree_cache, self.viewer.tree_version)
+            self.loaders.states.use(self.state_cache, self.viewer.tree_version)
             if self.viewer.open_campaign is not None:
                 day, campaign = self.viewer.open_campaign
                 self.__dict__["today"] = day  # the request's one date: the token's
