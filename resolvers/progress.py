@@ -28,7 +28,15 @@ from models.rectification import BranchState, Shown
 from models.workflow import RectificationStatus
 from resolvers.loaders import states_by_key
 from resolvers.tree_cache import TreeView
-from zhengdun.db import any_of, connection, is_postgres, placeholder
+from zhengdun.db import (
+    Write,
+    any_of,
+    connection,
+    insert_rows,
+    is_postgres,
+    placeholder,
+    write_together,
+)
 
 GroupKey = tuple[int, str, bool]  # (organisation id, sector, direct)
 
@@ -64,6 +72,12 @@ class DeltaBatch:
             add_into(self.groups[(ancestor, org.sector, False)], change)
 
     async def write(self) -> None:
+        write = self.rows()
+        if write is not None:
+            await write_together([write])
+
+    def rows(self) -> Write | None:
+        """The INSERT of the summed deltas (``None`` if they are all zero); emptied."""
         rows = [
             ProgressDelta(
                 campaign_id=self.campaign_id,
@@ -75,16 +89,15 @@ class DeltaBatch:
             for (org_id, sector, direct), counts in self.groups.items()
             if any(counts.values())
         ]
-        if rows:
-            await ProgressDelta.bulk_create(rows)
         self.groups.clear()
+        return insert_rows(ProgressDelta, rows) if rows else None
 
 
-async def record_change(row: BranchState, before: BranchFacts) -> None:
-    """One branch's state row changed from ``before`` to what it is now."""
+def change_deltas(row: BranchState, before: BranchFacts) -> Write | None:
+    """The deltas of one branch's state row changed from ``before`` to what it is now."""
     batch = DeltaBatch(row.campaign_id)
     batch.add_branch(row.branch_path, row.sector, difference(before, facts(row)))
-    await batch.write()
+    return batch.rows()
 
 
 async def record_quota_met(campaign_id: int, org: Organization) -> None:

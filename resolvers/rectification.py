@@ -23,15 +23,23 @@ from models.errors import RuleError, UserErrorCode
 from models.organization import Organization, OrgType
 from models.rectification import BranchState, Review, SelfCheck
 from models.workflow import ensure_campaign_open
-from resolvers.audit import record
+from resolvers.audit import audit_entry
 from resolvers.campaign import ensure_open, open_campaign
 from resolvers.notification import notify
 from resolvers.organization import organization_by_global_id
-from resolvers.progress import facts, record_change
+from resolvers.progress import change_deltas, facts
 from schema.ids import decode_int_id
 from zhengdun.clock import CHINA
 from zhengdun.context import Context
-from zhengdun.db import connection, is_postgres, placeholder, placeholders, read_models
+from zhengdun.db import (
+    connection,
+    is_postgres,
+    placeholder,
+    placeholders,
+    read_models,
+    update_row,
+    write_together,
+)
 
 Ctx = Info[Context, Any]
 NOTE_MAX_LENGTH = 500
@@ -163,17 +171,39 @@ async def apply_outcome(
         row.selected_at = now
         row.selected_by_name = actor_name
     row.updated_at = now
-    await row.save()
-    await record_change(row, before)
-    await notify(row.branch_id, row.campaign_id, outcome.notifications, now, actor_name, comment)
-    await record(
-        info,
-        action,
-        "Organization",
-        row.branch_id,
-        {"campaignId": row.campaign_id, "status": outcome.status.value},
+    deltas = change_deltas(row, before)
+    await write_together(
+        [
+            update_row(row, _OUTCOME_COLUMNS),
+            *([deltas] if deltas else []),
+            audit_entry(
+                info,
+                action,
+                "Organization",
+                row.branch_id,
+                {"campaignId": row.campaign_id, "status": outcome.status.value},
+            ),
+        ]
     )
+    await notify(row.branch_id, row.campaign_id, outcome.notifications, now, actor_name, comment)
     return row
+
+
+# The columns of a state row that a transition sets (``apply_outcome``).
+_OUTCOME_COLUMNS = (
+    "latest_self_check_id",
+    "latest_poor",
+    "latest_fair",
+    "status",
+    "is_key",
+    "key_reason",
+    "key_since",
+    "baseline_self_check_id",
+    "selected_as_bottom",
+    "selected_at",
+    "selected_by_name",
+    "updated_at",
+)
 
 
 def _clean_ratings(ratings: list[RatingEntry]) -> list[RatingEntry]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -87,6 +87,68 @@ def placeholder(conn: BaseDBAsyncClient, index: int) -> str:
 
 def placeholders(conn: BaseDBAsyncClient, start: int, count: int) -> str:
     return ", ".join(placeholder(conn, start + i) for i in range(count))
+
+
+# A statement that returns nothing, its values marked "?" in order (``write_together``).
+Write = tuple[str, list[Any]]
+
+
+def _db_values(instance: Model, names: Sequence[str]) -> list[Any]:
+    """The fields' values as Tortoise writes them (``to_db_value``)."""
+    fields = instance._meta.fields_map
+    return [fields[name].to_db_value(getattr(instance, name), instance) for name in names]
+
+
+def insert_rows(model: type[Model], rows: Sequence[Model]) -> Write:
+    """An INSERT of ``rows`` (all of ``model``'s columns but a generated primary key)."""
+    meta = model._meta
+    names = [n for n in meta.fields_db_projection if n not in meta.generated_db_fields]
+    assert all(meta.fields_db_projection[n] == n for n in names)  # names are columns
+    marks = "(" + ", ".join("?" for _ in names) + ")"
+    values = [value for row in rows for value in _db_values(row, names)]
+    return (
+        f"INSERT INTO {meta.db_table} ({', '.join(names)}) VALUES "
+        + ", ".join(marks for _ in rows),
+        values,
+    )
+
+
+def update_row(row: Model, names: Sequence[str]) -> Write:
+    """An UPDATE of some columns of one row, by its primary key."""
+    meta = row._meta
+    assert all(meta.fields_db_projection[n] == n for n in names)  # names are columns
+    sets = ", ".join(f"{name} = ?" for name in names)
+    return (
+        f"UPDATE {meta.db_table} SET {sets} WHERE {meta.db_pk_column} = ?",
+        [*_db_values(row, names), row.pk],
+    )
+
+
+async def write_together(writes: Sequence[Write]) -> None:
+    """Statements that return nothing, in one round trip on PostgreSQL.
+
+    There they are sent as one statement of data-modifying CTEs, which PostgreSQL runs
+    on one snapshot, each exactly once (none may read what another writes: they write
+    different tables); row and statement triggers fire as for the statements alone. A
+    transaction's writes cost a round trip each otherwise (docs/benchmarks.md, change
+    39). On SQLite they are sent one by one.
+    """
+    conn = connection()
+    if not is_postgres(conn):
+        for sql, values in writes:
+            await conn.execute_query(sql, values)
+        return
+    parts: list[str] = []
+    params: list[Any] = []
+    for i, (sql, values) in enumerate(writes):
+        pieces = sql.split("?")
+        assert len(pieces) == len(values) + 1, sql
+        numbered = pieces[0] + "".join(
+            f"${len(params) + n + 1}{piece}" for n, piece in enumerate(pieces[1:])
+        )
+        parts.append(f"w{i} AS ({numbered})")
+        params += values
+    await conn.execute_query(f"WITH {', '.join(parts)} SELECT 1", params)
 
 
 def any_of(conn: BaseDBAsyncClient, index: int, ids: Iterable[int]) -> tuple[str, list[Any]]:
