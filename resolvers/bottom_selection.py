@@ -91,8 +91,13 @@ async def select_bottom_branches(
     now = info.context.clock.now()
     viewer = info.context.viewer
     assert viewer is not None
-    for branch in sorted(branches.values(), key=lambda b: b.id):
-        row = await lock_state(campaign, branch, now)
+    # Every state row is locked before any is changed. A change raises the organisation's
+    # version of states (migration 0008): a row lock held to the end of the transaction,
+    # which a branch's own submission takes after locking its state row. Waiting for a
+    # state row while holding the version could close a cycle with it: a deadlock.
+    ordered = sorted(branches.values(), key=lambda b: b.id)
+    rows = [await lock_state(campaign, branch, now) for branch in ordered]
+    for branch, row in zip(ordered, rows, strict=True):
         if row.selected_as_bottom:
             continue  # ticked before: a tick is never repeated nor undone
         try:

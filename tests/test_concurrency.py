@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import asyncpg
 import pytest
 from tortoise.transactions import in_transaction
 
@@ -14,6 +15,8 @@ from models.rectification import BranchState, Review, SelfCheck
 from resolvers.rectification import lock_state
 from tests.api import Api, admin, build_tree, campaign, gid, ratings
 from tests.test_rectification_flow import REVIEW, SUBMIT
+from zhengdun.config import Settings
+from zhengdun.db import connection, is_postgres
 
 STATE = """query($b: ID!) { organization(id: $b) { rectification { status
   latestSelfCheck { version } selfChecks { version } } } }"""
@@ -102,3 +105,50 @@ async def test_a_campaign_closed_after_it_was_read_stops_the_change(api: Api) ->
                 await lock_state(read_while_open, branch, datetime(2026, 9, 15, 4, tzinfo=UTC))
         assert refused.value.code is UserErrorCode.CAMPAIGN_CLOSED
     assert await BranchState.all().count() == states
+
+
+async def _wait_for_a_lock_wait(conn: asyncpg.Connection) -> None:
+    """Until another session of this database waits for a lock (5 s at most)."""
+    for _ in range(100):
+        waiting = await conn.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        if waiting:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("no session waited for a lock")
+
+
+async def test_a_submission_ended_by_a_deadlock_is_run_again(api: Api, settings: Settings) -> None:
+    """A submission locks its state row, then raises its parent's version of states
+    (migration 0008). Another session holding that version and then asking for the state
+    row closes a cycle; PostgreSQL ends the submission's transaction (it waited first and
+    detects first), which is run again and succeeds once the other session has gone."""
+    if not is_postgres(connection()):
+        pytest.skip("PostgreSQL's row locks and deadlock detection")
+    tree = await build_tree()
+    await campaign()
+    branch = tree.branches[0]
+    await admin(branch, "branch")
+    b = await api.login("branch")
+    first = await api.data(SUBMIT, {"b": gid(branch), "r": ratings(poor=1)}, b)
+    assert first["submitSelfCheck"]["userErrors"] == []  # the state and version rows exist
+
+    other = await asyncpg.connect(settings.database_url)
+    try:
+        held = other.transaction()
+        await held.start()
+        await other.execute("SET LOCAL deadlock_timeout = '30s'")  # this session never detects
+        await other.execute(
+            "SELECT 1 FROM state_version WHERE organization_id = $1 FOR UPDATE", branch.parent_id
+        )
+        submit = asyncio.create_task(api.data(SUBMIT, {"b": gid(branch), "r": ratings(poor=2)}, b))
+        await _wait_for_a_lock_wait(other)  # the submission holds its row, waits for the version
+        await other.execute("SELECT 1 FROM branch_state WHERE branch_id = $1 FOR UPDATE", branch.id)
+        await held.rollback()  # the cycle was broken by ending the submission's transaction
+        done = (await submit)["submitSelfCheck"]
+    finally:
+        await other.close()
+    assert done["userErrors"] == [] and done["selfCheck"]["version"] == 2
+    assert await SelfCheck.filter(branch_id=branch.id).count() == 2
