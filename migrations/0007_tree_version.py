@@ -11,6 +11,8 @@ empties the models' tables between tests, and this row must survive that.
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
+from migrations import dialect_script
+
 POSTGRES = """
 CREATE TABLE tree_version (version BIGINT NOT NULL);
 INSERT INTO tree_version (version) VALUES (1);
@@ -43,19 +45,13 @@ SQLITE_REVERSE = "".join(
 ) + "DROP TABLE tree_version;"
 
 
-def _script(postgres: str, sqlite: str):  # type: ignore[no-untyped-def]
-    async def run(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
-        client = schema_editor.client
-        await client.execute_script(postgres if client.capabilities.dialect == "postgres" else sqlite)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("models", "0006_spot_check")]
 
     initial = False
 
     operations = [
-        ops.RunPython(_script(POSTGRES, SQLITE), _script(POSTGRES_REVERSE, SQLITE_REVERSE)),
+        ops.RunPython(
+            dialect_script(POSTGRES, SQLITE), dialect_script(POSTGRES_REVERSE, SQLITE_REVERSE)
+        ),
     ]

@@ -20,6 +20,8 @@ the table is not a Tortoise model (the test suite empties the models' tables).
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
+from migrations import dialect_script
+
 RAISE = (
     "INSERT INTO state_version (organization_id, version) "
     "SELECT o.parent_id, COUNT(*) FROM changed c JOIN organization o ON o.id = c.branch_id "
@@ -71,19 +73,13 @@ SQLITE_REVERSE = "".join(
 ) + "DROP TABLE state_version;"
 
 
-def _script(postgres: str, sqlite: str):  # type: ignore[no-untyped-def]
-    async def run(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
-        client = schema_editor.client
-        await client.execute_script(postgres if client.capabilities.dialect == "postgres" else sqlite)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("models", "0007_tree_version")]
 
     initial = False
 
     operations = [
-        ops.RunPython(_script(POSTGRES, SQLITE), _script(POSTGRES_REVERSE, SQLITE_REVERSE)),
+        ops.RunPython(
+            dialect_script(POSTGRES, SQLITE), dialect_script(POSTGRES_REVERSE, SQLITE_REVERSE)
+        ),
     ]

@@ -3,9 +3,7 @@ older than their parent's version of states (migration 0008)."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
@@ -14,7 +12,7 @@ import pytest
 from resolvers.state_cache import StateCache
 from tests.api import Api, admin, build_tree, campaign, gid, ratings, serving
 from tests.test_rectification_flow import SUBMIT
-from tests.test_tree_api import count_statements
+from tests.test_tree_api import count_statements, statements_with_values
 from zhengdun.clock import FixedClock
 from zhengdun.config import Settings
 from zhengdun.db import connection, is_postgres
@@ -30,27 +28,6 @@ def shown(data: dict[str, Any]) -> list[dict[str, Any]]:
         for c in data["organization"]["children"]["edges"]
         for b in c["node"]["children"]["edges"]
     ]
-
-
-@contextmanager
-def statements_with_values() -> Iterator[list[tuple[str, Any]]]:
-    """The SQL statements Tortoise sends, each with its values (its db_client log)."""
-    statements: list[tuple[str, Any]] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if record.msg == "%s: %s" and isinstance(record.args, tuple):
-                statements.append((str(record.args[0]), record.args[1]))
-
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level = Collect(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield statements
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 def read_ids(values: list[Any]) -> set[int]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 from models.organization import Organization, OrgType, Sector
 from tests.api import Api, admin, build_tree, campaign, gid, org
@@ -92,14 +93,15 @@ async def test_anonymous(api: Api) -> None:
 
 
 @contextmanager
-def count_statements() -> Iterator[list[str]]:
-    """Collects the SQL statements Tortoise sends (its db_client logger, at DEBUG)."""
-    statements: list[str] = []
+def _logged_statements(keep: Callable[[tuple[Any, ...]], Any]) -> Iterator[list[Any]]:
+    """What ``keep`` takes of each statement Tortoise sends (its db_client logger's
+    arguments, at DEBUG: the SQL and its values)."""
+    statements: list[Any] = []
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            if record.msg == "%s: %s":
-                statements.append(str(record.args[0]) if record.args else "")
+            if record.msg == "%s: %s" and isinstance(record.args, tuple):
+                statements.append(keep(record.args))
 
     logger = logging.getLogger("tortoise.db_client")
     handler, level = Collect(), logger.level
@@ -110,6 +112,16 @@ def count_statements() -> Iterator[list[str]]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+
+
+def count_statements() -> AbstractContextManager[list[str]]:
+    """Collects the SQL statements Tortoise sends."""
+    return _logged_statements(lambda args: str(args[0]) if args else "")
+
+
+def statements_with_values() -> AbstractContextManager[list[tuple[str, Any]]]:
+    """Collects the SQL statements Tortoise sends, each with its values."""
+    return _logged_statements(lambda args: (str(args[0]), args[1]))
 
 
 NESTED = """query($id:ID!){organization(id:$id){name branchCount ancestors{name}
