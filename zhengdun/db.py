@@ -140,15 +140,19 @@ async def write_together(writes: Sequence[Write]) -> None:
         return
     parts: list[str] = []
     params: list[Any] = []
-    for i, (sql, values) in enumerate(writes):
+    for sql, values in writes:
         pieces = sql.split("?")
         assert len(pieces) == len(values) + 1, sql
-        numbered = pieces[0] + "".join(
-            f"${len(params) + n + 1}{piece}" for n, piece in enumerate(pieces[1:])
+        parts.append(
+            pieces[0]
+            + "".join(f"${len(params) + n + 1}{piece}" for n, piece in enumerate(pieces[1:]))
         )
-        parts.append(f"w{i} AS ({numbered})")
         params += values
-    await conn.execute_query(f"WITH {', '.join(parts)} SELECT 1", params)
+    if len(parts) == 1:  # one statement needs no CTE around it
+        await conn.execute_query(parts[0], params)
+        return
+    ctes = ", ".join(f"w{i} AS ({part})" for i, part in enumerate(parts))
+    await conn.execute_query(f"WITH {ctes} SELECT 1", params)
 
 
 def any_of(conn: BaseDBAsyncClient, index: int, ids: Iterable[int]) -> tuple[str, list[Any]]:
