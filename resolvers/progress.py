@@ -93,10 +93,13 @@ class DeltaBatch:
         return insert_rows(ProgressDelta, rows) if rows else None
 
 
-def change_deltas(row: BranchState, before: BranchFacts) -> Write | None:
-    """The deltas of one branch's state row changed from ``before`` to what it is now."""
+def change_deltas(
+    row: BranchState, before: BranchFacts, after: BranchFacts | None = None
+) -> Write | None:
+    """The deltas of one branch's state row changed from ``before`` to ``after`` (by
+    default what the row is now)."""
     batch = DeltaBatch(row.campaign_id)
-    batch.add_branch(row.branch_path, row.sector, difference(before, facts(row)))
+    batch.add_branch(row.branch_path, row.sector, difference(before, after or facts(row)))
     return batch.rows()
 
 

@@ -8,7 +8,8 @@ happens, then writes the form, the review, the new state, notifications and the 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -32,10 +33,12 @@ from schema.ids import decode_int_id
 from zhengdun.clock import CHINA
 from zhengdun.context import Context
 from zhengdun.db import (
+    Returned,
+    Write,
     connection,
+    insert_rows,
     is_postgres,
     placeholder,
-    placeholders,
     read_models,
     update_row,
     write_together,
@@ -144,38 +147,52 @@ async def apply_outcome(
     action: str,
     form: SelfCheck | None = None,
     accepted_form_id: int | None = None,
+    accepts_form: bool = False,
     selected: bool = False,
     comment: str | None = None,
     actor_name: str | None = None,
+    also: Sequence[Write] = (),
 ) -> BranchState:
-    """Persists one transition: the state row, the progress counts, notifications, audit.
+    """Persists one transition: the form, the state row, the progress counts, the audit
+    and ``also`` (a review, say) in one statement on PostgreSQL, then notifications.
 
-    ``form`` is a newly filed form (it becomes the latest); ``accepted_form_id`` the
-    form the branch was accepted on, the baseline if it becomes key now; ``selected``
-    ticks it as a bottom branch.
+    ``form`` is a new form (:func:`_new_form`), filed here and then the latest;
+    ``accepted_form_id`` the form the branch was accepted on, the baseline if it becomes
+    key now (``accepts_form``: the new form is); ``selected`` ticks it as a bottom branch.
     """
     now = info.context.clock.now()
     before = facts(row)
     if form is not None:
-        row.latest_self_check_id = form.id
         row.latest_poor = form.poor_count
         row.latest_fair = form.fair_count
     row.status = outcome.status
     row.is_key = outcome.is_key
     row.key_reason = outcome.key_reason  # type: ignore[assignment]
+    # The new form's id is the database's: the state row takes it in the same statement.
+    filed: dict[str, Any] = {}
     if outcome.becomes_key_now:
         row.key_since = now
-        row.baseline_self_check_id = accepted_form_id
+        if accepts_form:
+            filed["baseline_self_check_id"] = Returned("id")
+        else:
+            row.baseline_self_check_id = accepted_form_id
     if selected and not row.selected_as_bottom:
         row.selected_as_bottom = True
         row.selected_at = now
         row.selected_by_name = actor_name
     row.updated_at = now
-    deltas = change_deltas(row, before)
-    await write_together(
+    if form is not None:
+        filed["latest_self_check_id"] = Returned("id")
+        after = replace(facts(row), has_form=True)
+    else:
+        after = facts(row)
+    deltas = change_deltas(row, before, after)
+    returned = await write_together(
         [
-            update_row(row, _OUTCOME_COLUMNS),
+            *([_form_insert(form)] if form is not None else []),
+            update_row(row, _OUTCOME_COLUMNS, filed),
             *([deltas] if deltas else []),
+            *also,
             audit_entry(
                 info,
                 action,
@@ -183,8 +200,16 @@ async def apply_outcome(
                 row.branch_id,
                 {"campaignId": row.campaign_id, "status": outcome.status.value},
             ),
-        ]
+        ],
+        returning=form is not None,
     )
+    if form is not None:
+        assert returned is not None
+        form.id, form.version = returned["id"], returned["version"]
+        form._saved_in_db = True  # as Model.create leaves it
+        row.latest_self_check_id = form.id
+        if "baseline_self_check_id" in filed:
+            row.baseline_self_check_id = form.id
     await notify(row.branch_id, row.campaign_id, outcome.notifications, now, actor_name, comment)
     return row
 
@@ -222,32 +247,39 @@ def _clean_ratings(ratings: list[RatingEntry]) -> list[RatingEntry]:
 
 @functools.cache
 def _form_columns() -> tuple[str, ...]:
-    """The model's columns that ``_file_form`` writes: all but the id (the database's) and
+    """The model's columns that ``_form_insert`` writes: all but the id (the database's) and
     the version (numbered by the statement). Read from the model once it is initialised."""
     columns = SelfCheck._meta.fields_db_projection
     assert all(name == column for name, column in columns.items())  # names are columns
     return tuple(name for name in columns if name not in ("id", "version"))
 
 
-def _insert_form_sql(conn: BaseDBAsyncClient) -> str:
+@functools.cache
+def _insert_form_sql() -> str:
     """One statement files a form numbered after the branch's latest in the campaign.
 
     Run after the state row is locked, so no other form of the branch is being filed;
     the new statement sees every committed form (PostgreSQL's READ COMMITTED takes a
-    snapshot per statement). The last two parameters repeat the campaign and branch
-    for the numbering (SQLite's parameters are positional).
+    snapshot per statement). The last two values repeat the campaign and branch for the
+    numbering. Marked "?" (``write_together``); built once the models are initialised.
     """
     columns = _form_columns()
-    n = len(columns)
     return (
         f"INSERT INTO self_check ({', '.join(columns)}, version) "
-        f"VALUES ({placeholders(conn, 1, n)}, (SELECT COALESCE(MAX(version), 0) + 1 "
-        f"FROM self_check WHERE campaign_id = {placeholder(conn, n + 1)} "
-        f"AND branch_id = {placeholder(conn, n + 2)})) RETURNING id, version"
+        f"VALUES ({', '.join('?' for _ in columns)}, (SELECT COALESCE(MAX(version), 0) + 1 "
+        "FROM self_check WHERE campaign_id = ? AND branch_id = ?)) RETURNING id, version"
     )
 
 
-async def _file_form(
+def _form_insert(form: SelfCheck) -> Write:
+    """The INSERT filing a new form, values converted as Tortoise does; it returns the
+    form's id and version."""
+    fields = SelfCheck._meta.fields_map
+    values = [fields[name].to_db_value(getattr(form, name), form) for name in _form_columns()]
+    return _insert_form_sql(), [*values, form.campaign_id, form.branch_id]
+
+
+async def _new_form(
     info: Ctx,
     campaign: Campaign,
     branch: Organization,
@@ -255,14 +287,14 @@ async def _file_form(
     source: workflow.SelfCheckSource,
     client_mutation_id: str | None,
 ) -> SelfCheck:
-    """Files a form (the state row is locked): one INSERT, values converted as Tortoise does."""
+    """A form as filled in, its counts made: ``apply_outcome`` files it with the transition."""
     rules = await template_rules(info, campaign)
     order = {code: i for i, code in enumerate(rules.item_codes)}
     ratings = _clean_ratings(ratings)
     poor, fair, good = count_ratings(rules.item_codes, [(r.item_code, r.rating) for r in ratings])
     viewer = info.context.viewer
     assert viewer is not None
-    form = SelfCheck(
+    return SelfCheck(
         campaign_id=campaign.id,
         branch_id=branch.id,
         source=source,
@@ -278,13 +310,6 @@ async def _file_form(
         good_count=good,
         client_mutation_id=client_mutation_id,
     )
-    fields = SelfCheck._meta.fields_map
-    values = [fields[name].to_db_value(getattr(form, name), form) for name in _form_columns()]
-    conn = connection()
-    rows = await conn.execute_query_dict(_insert_form_sql(conn), [*values, campaign.id, branch.id])
-    form.id, form.version = rows[0]["id"], rows[0]["version"]
-    form._saved_in_db = True  # as Model.create leaves it
-    return form
 
 
 async def submit_self_check(
@@ -302,7 +327,7 @@ async def submit_self_check(
             return first, row
     # The source of the latest form matters only when it is reviewed.
     outcome = workflow.submit(rules_state(row, None))
-    form = await _file_form(
+    form = await _new_form(
         info, campaign, branch, ratings, workflow.SelfCheckSource.SELF, client_mutation_id
     )
     await apply_outcome(info, row, outcome, form=form, action="submitSelfCheck")
@@ -319,9 +344,7 @@ async def assess_branch(
     state = rules_state(row, None)
     if state.status != workflow.RectificationStatus.NOT_SUBMITTED:
         workflow.assess(state, 0, campaign.poor_threshold)  # raises INVALID_STATE
-    form = await _file_form(
-        info, campaign, branch, ratings, workflow.SelfCheckSource.SUPERIOR, None
-    )
+    form = await _new_form(info, campaign, branch, ratings, workflow.SelfCheckSource.SUPERIOR, None)
     outcome = workflow.assess(state, form.poor_count, campaign.poor_threshold)
     viewer_name = info.context.viewer.display_name if info.context.viewer else None
     await apply_outcome(
@@ -329,7 +352,7 @@ async def assess_branch(
         row,
         outcome,
         form=form,
-        accepted_form_id=form.id,
+        accepts_form=True,
         action="assessBranch",
         actor_name=viewer_name,
     )
@@ -364,7 +387,7 @@ async def review_self_check(
         raise RuleError(UserErrorCode.INVALID_STATE, "该自检表已审核。", ["input", "selfCheckId"])
     viewer = info.context.viewer
     assert viewer is not None
-    await Review.create(
+    review = Review(
         self_check_id=form.id,
         decision=decision,
         reviewer_id=viewer.account.id,
@@ -376,6 +399,7 @@ async def review_self_check(
         info,
         row,
         outcome,
+        also=[insert_rows(Review, [review])],
         accepted_form_id=form.id,
         action="reviewSelfCheck",
         comment=comment,

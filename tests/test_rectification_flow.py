@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from models.rectification import BranchState, Review, SelfCheck
+from models.workflow import ReviewDecision
+from schema.ids import decode_int_id
 from tests.api import Api, admin, build_tree, campaign, gid, ratings
+from tests.test_tree_api import count_statements
+from zhengdun.db import is_postgres
 
 SUBMIT = """mutation($b:ID!,$r:[RatingInput!]!,$k:String){submitSelfCheck(input:{branchId:$b,ratings:$r,clientMutationId:$k}){
   selfCheck{id version source poorCount filledByName} rectification{status isKey keyReason}
@@ -195,3 +200,55 @@ async def test_double_clicked_submit_files_one_form(api: Api) -> None:
     second = (await api.data(SUBMIT, variables, b))["submitSelfCheck"]
     assert first["selfCheck"]["id"] == second["selfCheck"]["id"]
     assert len((await state(api, b, branch))["selfChecks"]) == 1
+
+
+async def test_a_transition_is_written_in_one_statement_after_the_lock(api: Api) -> None:
+    """The form, the state row naming it, the counts, the audit (and a review) are one
+    statement on PostgreSQL (``zhengdun.db.write_together``), one by one on SQLite; the
+    state row holds the new form's id either way, as latest and, for a branch made key
+    by its superior's assessment, as baseline."""
+    tree = await build_tree()
+    await campaign()
+    branch, assessed = tree.branches[0], tree.branches[1]
+    await admin(branch, "branch")
+    await admin(tree.committees[0], "superior")
+    b = await api.login("branch")
+    s = await api.login("superior")
+
+    together = is_postgres()
+
+    def writes(statements: list[str]) -> list[list[str]]:
+        """The tables each writing statement writes (SQLite's in sorted order)."""
+        tables = ("self_check", "branch_state", "progress_delta", "audit_entry", "review")
+        written = [
+            [t for t in tables if f"INSERT INTO {t} " in sql or f"UPDATE {t} " in sql]
+            for sql in statements
+        ]
+        return [w for w in written if w] if together else sorted(w for w in written if w)
+
+    first = await submit(api, b, branch, poor=2)  # creates the state row, reads the template
+    with count_statements() as statements:
+        rejected = await review(api, s, first["selfCheck"]["id"], "REJECT", "请补充材料")
+    assert rejected["rectification"]["status"] == "REJECTED"
+    reviewed = ["branch_state", "progress_delta", "audit_entry", "review"]
+    assert writes(statements) == ([reviewed] if together else sorted([t] for t in reviewed))
+    first_id = decode_int_id(first["selfCheck"]["id"], "SelfCheck")
+    assert (await Review.get(self_check_id=first_id)).decision == ReviewDecision.REJECT
+
+    with count_statements() as statements:
+        second = await submit(api, b, branch, poor=1)
+    assert second["userErrors"] == []
+    filed = ["self_check", "branch_state", "progress_delta", "audit_entry"]
+    assert writes(statements) == ([filed] if together else sorted([t] for t in filed))
+    assert len(statements) == (3 if together else 6)  # the viewer, the lock, the writes
+    row = await BranchState.get(branch_id=branch.id)
+    form = await SelfCheck.get(branch_id=branch.id, version=2)
+    assert decode_int_id(second["selfCheck"]["id"], "SelfCheck") == form.id
+    assert form.id == row.latest_self_check_id and form.id != first_id
+    assert (form.poor_count, row.latest_poor, row.status) == (1, 1, "PENDING_REVIEW")
+
+    data = await api.data(ASSESS, {"b": gid(assessed), "r": ratings(poor=11)}, s)
+    assert data["assessBranch"]["rectification"]["isKey"] is True
+    row = await BranchState.get(branch_id=assessed.id)
+    form = await SelfCheck.get(branch_id=assessed.id)
+    assert row.latest_self_check_id == row.baseline_self_check_id == form.id

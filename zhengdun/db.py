@@ -113,46 +113,78 @@ def insert_rows(model: type[Model], rows: Sequence[Model]) -> Write:
     )
 
 
-def update_row(row: Model, names: Sequence[str]) -> Write:
-    """An UPDATE of some columns of one row, by its primary key."""
+def update_row(row: Model, names: Sequence[str], given: Mapping[str, Any] | None = None) -> Write:
+    """An UPDATE of some columns of one row, by its primary key: the row's values, or
+    those ``given`` (a :class:`Returned`, say)."""
     meta = row._meta
     assert all(meta.fields_db_projection[n] == n for n in names)  # names are columns
     sets = ", ".join(f"{name} = ?" for name in names)
-    return (
-        f"UPDATE {meta.db_table} SET {sets} WHERE {meta.db_pk_column} = ?",
-        [*_db_values(row, names), row.pk],
-    )
+    values = _db_values(row, names)
+    if given:
+        values = [given.get(name, value) for name, value in zip(names, values, strict=True)]
+    return (f"UPDATE {meta.db_table} SET {sets} WHERE {meta.db_pk_column} = ?", [*values, row.pk])
 
 
-async def write_together(writes: Sequence[Write]) -> None:
-    """Statements that return nothing, in one round trip on PostgreSQL.
+class Returned:
+    """A value of the row the first of :func:`write_together`'s writes returns, for a
+    later write (the id of a form filed in the same statement)."""
+
+    __slots__ = ("column",)
+
+    def __init__(self, column: str) -> None:
+        self.column = column
+
+    def __repr__(self) -> str:
+        return f"Returned({self.column!r})"
+
+
+async def write_together(
+    writes: Sequence[Write], *, returning: bool = False
+) -> Mapping[str, Any] | None:
+    """Statements in one round trip on PostgreSQL; with ``returning``, the row the first
+    returns (``… RETURNING``), whose values later writes may use (:class:`Returned`).
 
     There they are sent as one statement of data-modifying CTEs, which PostgreSQL runs
-    on one snapshot, each exactly once (none may read what another writes: they write
-    different tables); row and statement triggers fire as for the statements alone. A
-    transaction's writes cost a round trip each otherwise (docs/benchmarks.md, change
-    39). On SQLite they are sent one by one.
+    on one snapshot, each exactly once (none may read what another writes but through
+    the first's returned row: they write different tables); row and statement triggers
+    fire, and foreign keys are checked, as for the statements alone. A transaction's
+    writes cost a round trip each otherwise (docs/benchmarks.md, changes 39 and 40). On
+    SQLite they are sent one by one, the returned values put in.
     """
     conn = connection()
     if not is_postgres(conn):
-        for sql, values in writes:
-            await conn.execute_query(sql, values)
-        return
+        first: Mapping[str, Any] | None = None
+        for n, (sql, values) in enumerate(writes):
+            if first is not None:
+                values = [first[v.column] if isinstance(v, Returned) else v for v in values]
+            if returning and n == 0:
+                first = (await conn.execute_query_dict(sql, values))[0]
+            else:
+                await conn.execute_query(sql, values)
+        return first
     parts: list[str] = []
     params: list[Any] = []
     for sql, values in writes:
         pieces = sql.split("?")
         assert len(pieces) == len(values) + 1, sql
-        parts.append(
-            pieces[0]
-            + "".join(f"${len(params) + n + 1}{piece}" for n, piece in enumerate(pieces[1:]))
-        )
-        params += values
+        text = pieces[0]
+        for value, piece in zip(values, pieces[1:], strict=True):
+            if isinstance(value, Returned):
+                assert returning and parts, "only a later write may use the first's row"
+                text += f"(SELECT {value.column} FROM w0){piece}"
+            else:
+                params.append(value)
+                text += f"${len(params)}{piece}"
+        parts.append(text)
     if len(parts) == 1:  # one statement needs no CTE around it
-        await conn.execute_query(parts[0], params)
-        return
-    ctes = ", ".join(f"w{i} AS ({part})" for i, part in enumerate(parts))
-    await conn.execute_query(f"WITH {ctes} SELECT 1", params)
+        sql = parts[0]
+    else:
+        ctes = ", ".join(f"w{i} AS ({part})" for i, part in enumerate(parts))
+        sql = f"WITH {ctes} SELECT {'* FROM w0' if returning else '1'}"
+    if returning:
+        return (await conn.execute_query_dict(sql, params))[0]
+    await conn.execute_query(sql, params)
+    return None
 
 
 def any_of(conn: BaseDBAsyncClient, index: int, ids: Iterable[int]) -> tuple[str, list[Any]]:

@@ -276,7 +276,7 @@ class UnitHistory:
         when: datetime,
         filler: tuple[int, str],
     ) -> tuple[int, int, int]:
-        """A self_check row (as ``_file_form`` writes it); returns (id, poor, fair)."""
+        """A self_check row (as ``resolvers.rectification._form_insert`` writes it); returns (id, poor, fair)."""
         form_id = self.ids.take("self_check")
         b.version += 1
         b.ratings = ratings
