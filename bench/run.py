@@ -136,7 +136,9 @@ class Bench(Phases):
         port = free_port()
         self.gql = f"http://127.0.0.1:{port}/graphql"
         env = dict(os.environ, DATABASE_URL=self.url)
+        # No line per request, as PostGraphile runs with --disable-query-log (bench/peer.py).
         cmd = [dataset.ZHENGDUN, "serve", "--workers", str(args.workers), "--port", str(port)]
+        cmd += ["--no-access-log"]
         settings = [f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("ZHENGDUN_")]
         self.meta["server"] = " ".join(["DATABASE_URL=…", *settings, "zhengdun", *cmd[1:]])
         self.server = Server("ours", cmd, env, self.out / "server.log")

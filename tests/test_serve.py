@@ -44,9 +44,10 @@ def wait_until(condition: Callable[[], bool], what: str) -> None:
         time.sleep(0.2)
 
 
-def serve(database_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+def serve(database_url: str, port: int, log: Path, *options: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DATABASE_URL": database_url}
     command = [sys.executable, "-m", "zhengdun.cli", "serve", "--workers", "2", "--port", str(port)]
+    command += options
     with log.open("ab") as out:
         return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
 
@@ -130,6 +131,27 @@ def test_the_address_cannot_be_served_twice(server: Served, migrated: str, tmp_p
     assert second.wait(TIMEOUT) == 3  # uvicorn's start-up failure
     assert "Address already in use" in (tmp_path / "second.log").read_text()
     assert healthy(port)
+
+
+def test_the_access_log_can_be_left_to_a_proxy(
+    server: Served, migrated: str, tmp_path: Path
+) -> None:
+    """A line per request by default; none with ``--no-access-log`` (the workers' too)."""
+    _, port, log = server
+    assert healthy(port)
+    wait_until(lambda: '"GET /healthz HTTP/1.1" 200' in log.read_text(), "the access log")
+    quiet_port, quiet_log = free_port(), tmp_path / "quiet.log"
+    quiet = serve(migrated, quiet_port, quiet_log, "--no-access-log")
+    try:
+        wait_until(lambda: started(quiet_log) == 2 and healthy(quiet_port), "two workers")
+        assert all(healthy(quiet_port) for _ in range(4))  # both workers answered
+        quiet.send_signal(signal.SIGTERM)
+        assert quiet.wait(TIMEOUT) == 0
+        assert "/healthz" not in quiet_log.read_text()
+    finally:
+        if quiet.poll() is None:
+            quiet.kill()
+            quiet.wait()
 
 
 def test_a_worker_that_dies_is_replaced(server: Served) -> None:

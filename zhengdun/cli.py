@@ -108,7 +108,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from zhengdun.serve import serve
 
-    return serve(args.host, args.port, args.workers)
+    return serve(args.host, args.port, args.workers, args.access_log)
 
 
 def cmd_export_schema(args: argparse.Namespace) -> int:
@@ -149,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--no-access-log",
+        dest="access_log",
+        action="store_false",
+        help="no log line per request (where a proxy in front logs them)",
+    )
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("export-schema", help="print the SDL").set_defaults(func=cmd_export_schema)
     sub.add_parser("compact", help="fold the progress deltas now").set_defaults(func=cmd_compact)

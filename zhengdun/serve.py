@@ -47,8 +47,10 @@ def family(host: str) -> socket.AddressFamily:
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
-def config(host: str, port: int) -> uvicorn.Config:
-    return uvicorn.Config(APP, factory=True, host=host, port=port, log_level="info")
+def config(host: str, port: int, access_log: bool) -> uvicorn.Config:
+    return uvicorn.Config(
+        APP, factory=True, host=host, port=port, log_level="info", access_log=access_log
+    )
 
 
 class HandedConnections(uvicorn.Server):
@@ -100,20 +102,22 @@ class HandedConnections(uvicorn.Server):
         await super().shutdown(sockets)
 
 
-def run_worker(host: str, port: int, inbox: socket.socket) -> None:
+def run_worker(host: str, port: int, access_log: bool, inbox: socket.socket) -> None:
     """A worker process: uvicorn serving the connections handed over ``inbox``."""
     # Ctrl-C reaches the whole process group; the parent knows and stops the workers.
     with contextlib.suppress(KeyboardInterrupt):
-        HandedConnections(config(host, port), inbox).run()
+        HandedConnections(config(host, port, access_log), inbox).run()
 
 
 class Workers:
     """The parent's side: connections accepted and handed out in turn; workers started,
     replaced when one dies, stopped on a signal."""
 
-    def __init__(self, listener: socket.socket, host: str, port: int, count: int) -> None:
+    def __init__(
+        self, listener: socket.socket, host: str, port: int, count: int, access_log: bool
+    ) -> None:
         self.listener = listener
-        self.host, self.port, self.count = host, port, count
+        self.host, self.port, self.count, self.access_log = host, port, count, access_log
         self.processes: list[BaseProcess] = []
         self.outboxes: list[socket.socket] = []  # the parent's end of each worker's inbox
         self.stopping = threading.Event()
@@ -124,7 +128,7 @@ class Workers:
         outbox, inbox = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         with inbox:  # the worker has its own copy once started
             process = spawn.Process(
-                target=run_worker, args=(self.host, self.port, inbox), daemon=False
+                target=run_worker, args=(self.host, self.port, self.access_log, inbox), daemon=False
             )
             process.start()
         return process, outbox
@@ -208,9 +212,12 @@ class Workers:
             outbox.close()
 
 
-def serve(host: str, port: int, workers: int) -> int:
+def serve(host: str, port: int, workers: int, access_log: bool = True) -> int:
+    """``access_log``: uvicorn's line per request (off where a proxy in front logs them)."""
     if workers <= 1:
-        uvicorn.run(APP, factory=True, host=host, port=port, log_level="info")
+        uvicorn.run(
+            APP, factory=True, host=host, port=port, log_level="info", access_log=access_log
+        )
         return 0
     try:
         listener = socket.create_server((host, port), family=family(host), backlog=BACKLOG)
@@ -219,4 +226,4 @@ def serve(host: str, port: int, workers: int) -> int:
         return STARTUP_FAILURE
     with listener:
         port = listener.getsockname()[1]  # port 0: the one the kernel chose
-        return Workers(listener, host, port, workers).run()
+        return Workers(listener, host, port, workers, access_log).run()
