@@ -89,7 +89,7 @@ def placeholders(conn: BaseDBAsyncClient, start: int, count: int) -> str:
     return ", ".join(placeholder(conn, start + i) for i in range(count))
 
 
-# A statement that returns nothing, its values marked "?" in order (``write_together``).
+# A statement, its values marked "?" in order (``write_together``: the first may return a row).
 Write = tuple[str, list[Any]]
 
 
