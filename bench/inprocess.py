@@ -1,4 +1,4 @@
-"""One read scenario executed in this process, without HTTP: CPU per request, and a profile.
+"""One scenario executed in this process, without HTTP: CPU per request, and a profile.
 
 For comparing two versions of the code quickly and for finding where a request's time
 goes (cProfile), on a database the benchmark has filled. It sends each scenario's
@@ -8,6 +8,10 @@ response has errors::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhengdun_bench_1m \\
         .venv/bin/python -m bench.inprocess M3 --depth 0 -n 300 [--profile 30]
+
+W1 submits a form (one POOR item) for each of ``--orgs`` branches whose status allows
+it, in turn, and checks that none is refused: it adds forms, so run it on a copy
+(``CREATE DATABASE … TEMPLATE zhengdun_bench_1m``).
 
 The numbers are this process's CPU time, so they include the ORM and asyncpg but not
 PostgreSQL; the machine's speed drifts, so compare versions by alternating runs.
@@ -23,8 +27,9 @@ import secrets
 import time
 from datetime import timedelta
 
-from bench.scenarios import M1, M3, M4, gid
+from bench.scenarios import M1, M3, M4, SUBMITTABLE, W1, gid, ratings
 from models.account import Account, Session
+from models.campaign import Campaign
 from models.organization import Organization
 from resolvers.account import token_digest, viewer_for_token
 from resolvers.state_cache import StateCache
@@ -34,9 +39,21 @@ from zhengdun.app import settle_heap
 from zhengdun.clock import Clock
 from zhengdun.config import load_settings
 from zhengdun.context import Context
-from zhengdun.db import close_db, init_db
+from zhengdun.db import close_db, connection, init_db
 
-DOCUMENTS = {"M1": (M1, 3), "M3": (M3, 0), "M4": (M4, 4)}
+DOCUMENTS = {"M1": (M1, 3), "M3": (M3, 0), "M4": (M4, 4), "W1": (W1, 5)}
+FORM = ratings(1, 2)  # W1's form: one POOR item, two FAIR
+
+
+async def submitting(campaign_id: int, count: int) -> list[Organization]:
+    """Branches whose status allows a submission (as ``bench.scenarios.submitting_branches``)."""
+    _, rows = await connection().execute_query(
+        "SELECT o.id FROM organization o WHERE o.type = 'BRANCH' AND NOT EXISTS (SELECT 1 "
+        "FROM branch_state s WHERE s.branch_id = o.id AND s.campaign_id = $1 "
+        "AND NOT s.status = ANY($2::text[])) ORDER BY o.id LIMIT $3",
+        [campaign_id, SUBMITTABLE, count],
+    )
+    return list(await Organization.filter(id__in=[r["id"] for r in rows]).order_by("id"))
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -46,7 +63,12 @@ async def main(args: argparse.Namespace) -> None:
         schema = build_schema(settings)
         document, default_depth = DOCUMENTS[args.scenario]
         depth = default_depth if args.depth is None else args.depth
-        orgs = await Organization.filter(depth=depth).order_by("id").limit(args.orgs)
+        if args.scenario == "W1":
+            campaign = await Campaign.filter(closed_at=None).order_by("-id").first()
+            assert campaign is not None, "no open campaign"
+            orgs = await submitting(campaign.id, args.orgs)
+        else:
+            orgs = await Organization.filter(depth=depth).order_by("id").limit(args.orgs)
         admins = {
             a.username: a for a in await Account.filter(username__in=[f"u{o.id}" for o in orgs])
         }
@@ -79,10 +101,16 @@ async def main(args: argparse.Namespace) -> None:
                 tree_cache=tree_cache,
                 state_cache=state_cache,
             )
+            variables: dict[str, object] = {"id": gid("Organization", org.id)}
+            if args.scenario == "W1":
+                variables = {"b": gid("Organization", org.id), "r": FORM}
             result = await schema.execute(
-                document, variable_values={"id": gid("Organization", org.id)}, context_value=context
+                document, variable_values=variables, context_value=context
             )
             assert not result.errors, result.errors
+            if args.scenario == "W1":
+                assert result.data is not None
+                assert result.data["submitSelfCheck"]["userErrors"] == [], result.data
 
         for org in orgs:  # warm-up: caches, prepared statements
             await once(org)

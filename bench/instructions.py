@@ -1,4 +1,4 @@
-"""Instructions per request of one read scenario: a measure the machine's drift cannot move.
+"""Instructions per request of one scenario: a measure the machine's drift cannot move.
 
 The machine's speed drifts by tens of percent within minutes (docs/benchmarks.md), so
 two versions of the code a few percent apart cannot be told apart by their time. The
@@ -10,9 +10,11 @@ Run against a database the benchmark has filled::
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhengdun_bench_1m \\
         .venv/bin/python -m bench.instructions M1 -n 100
 
-It counts this process's instructions only (not PostgreSQL's), with ``PYTHONHASHSEED``
-fixed; repeated runs of the same code agreed to 0.01 % here. Each run takes about a
-minute (valgrind is some 50 times slower than the code alone).
+W1 files forms (``bench.inprocess``): run it on a copy of the database. It counts this
+process's instructions only (not PostgreSQL's, nor the kernel's: a round trip's system
+calls are not in it), with ``PYTHONHASHSEED`` fixed; repeated runs of the same code agreed
+to 0.01 % here. Each run takes about a minute (valgrind is some 50 times slower than the
+code alone).
 """
 
 from __future__ import annotations
