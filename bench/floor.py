@@ -7,8 +7,9 @@ fields. What it fetches is what the GraphQL answer needs:
 - M1 (a county's committees and their branches with state): the county's children in
   tree order (at most 100), then their children (at most 100 each) joined with their
   state rows in the campaign. Two statements.
-- M3 (progress): the organisation's children, then the summed progress deltas of the
-  organisation and its children, then their branch tallies. Three statements.
+- M3 (progress): the organisation's children, then the progress totals of the
+  organisation and its children (their ``progress_total`` rows plus the deltas not yet
+  counted into them), then their branch tallies. Three statements.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 import asyncpg
 
 from bench.load import percentile
+from models.progress import SECTOR_KEYS
 
 M1_CHILDREN = (
     "SELECT id, name, sector, path FROM organization WHERE parent_id = $1 ORDER BY path LIMIT 100"
@@ -33,16 +35,17 @@ M1_BRANCHES = (
     "LEFT JOIN branch_state s ON s.branch_id = o.id AND s.campaign_id = $2 "
     "WHERE o.parent_id = ANY($1::int[])) page WHERE rn <= 100 ORDER BY path"
 )
-METRICS = (
-    "submitted, key, selected, quota_met, n_pending_review, n_rejected, n_passed, "
-    "n_key_rectifying, n_key_pending_review, n_rectified, n_carried_over"
-)
+SHOWN = ["submitted", "key", "selected", "quota_met", "n_rectified", *SECTOR_KEYS.values()]
 M3_CHILDREN = "SELECT id, name, type, sector FROM organization WHERE parent_id = $1 ORDER BY path"
-M3_SUMS = (
-    "SELECT org_id, sector, direct, "
-    + ", ".join(f"SUM({m}) AS {m}" for m in METRICS.split(", "))
+M3_TOTALS = (
+    f"SELECT org_id, {', '.join(f'SUM({c}) AS {c}' for c in SHOWN)} FROM ("
+    f"SELECT org_id, {', '.join(SHOWN)} FROM progress_total "
+    "WHERE campaign_id = $1 AND org_id = ANY($2::int[]) UNION ALL SELECT org_id, "
+    + ", ".join(
+        [*SHOWN[:5]] + [f"CASE WHEN sector = '{s}' THEN key ELSE 0 END" for s in SECTOR_KEYS]
+    )
     + " FROM progress_delta WHERE campaign_id = $1 AND org_id = ANY($2::int[]) "
-    "GROUP BY org_id, sector, direct"
+    "AND NOT in_totals) AS counts GROUP BY org_id"
 )
 M3_TALLIES = (
     "SELECT org_id, sector, branches, direct_branches, units FROM branch_tally "
@@ -59,7 +62,7 @@ async def m1(conn: asyncpg.Connection, org_id: int, campaign_id: int) -> int:
 async def m3(conn: asyncpg.Connection, org_id: int, campaign_id: int) -> int:
     children = await conn.fetch(M3_CHILDREN, org_id)
     ids = [org_id, *(c["id"] for c in children if c["type"] != "BRANCH")]
-    sums = await conn.fetch(M3_SUMS, campaign_id, ids)
+    sums = await conn.fetch(M3_TOTALS, campaign_id, ids)
     tallies = await conn.fetch(M3_TALLIES, ids)
     return len(children) + len(sums) + len(tallies)
 

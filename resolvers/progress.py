@@ -19,7 +19,9 @@ from models.campaign import Campaign
 from models.organization import Organization, Sector, path_ids
 from models.progress import (
     METRICS,
+    SECTOR_KEYS,
     STATUS_COLUMNS,
+    TOTAL_COLUMNS,
     BranchFacts,
     ProgressDelta,
     Tally,
@@ -148,33 +150,57 @@ SECTORS = [s.value for s in Sector]  # the order of every per-sector list shown
 _NO_KEYS = (0,) * len(SECTORS)
 if not all(s.isidentifier() for s in SECTORS):  # written into the SQL below as they are
     raise RuntimeError("a Sector value is not a plain identifier")
-_TOTALS = ", ".join(
-    [f"COALESCE(SUM({m}), 0)" for m in ROW_METRICS]
-    + [f"COALESCE(SUM(CASE WHEN sector = '{s}' THEN key END), 0)" for s in SECTORS]
+_KEY_COLUMNS = list(SECTOR_KEYS.values())
+_SHOWN = [*ROW_METRICS, *_KEY_COLUMNS]  # what the view reads of a total, in this order
+# A delta row as a total's columns (its key in its sector's column, 0 in the others).
+_DELTA_AS_TOTAL = ", ".join(
+    [*ROW_METRICS]
+    + [f"CASE WHEN sector = '{s}' THEN key ELSE 0 END AS {c}" for s, c in SECTOR_KEYS.items()]
 )
+_SUMS_SHOWN = ", ".join(f"SUM({c})" for c in _SHOWN)
+
+
+def count_into_totals(source: str, where: str) -> str:
+    """The upsert adding the sums of ``source``'s delta rows matching ``where`` to their
+    organisations' ProgressTotal rows (the fold's and the generator's)."""
+    sums = [f"SUM({m})" for m in METRICS] + [
+        f"SUM(CASE WHEN sector = '{s}' THEN key ELSE 0 END)" for s in SECTOR_KEYS
+    ]
+    return (
+        f"INSERT INTO progress_total (campaign_id, org_id, {', '.join(TOTAL_COLUMNS)}) "
+        f"SELECT campaign_id, org_id, {', '.join(sums)} FROM {source} WHERE {where} "
+        "GROUP BY campaign_id, org_id ON CONFLICT (campaign_id, org_id) DO UPDATE SET "
+        + ", ".join(f"{c} = progress_total.{c} + excluded.{c}" for c in TOTAL_COLUMNS)
+    )
 
 
 Totals = tuple[tuple[int, ...], tuple[int, ...]]  # ROW_METRICS; key branches by SECTORS
 
 
 async def progress_totals(campaign_id: int, org_ids: Iterable[int]) -> dict[int, Totals]:
-    """Each organisation's summed deltas, direct and indirect together: the ROW_METRICS
-    over all its sectors, and its key branches in each of the SECTORS, in that order.
+    """Each organisation's counts, direct and indirect together: the ROW_METRICS over all
+    its sectors, and its key branches in each of the SECTORS, in that order.
 
-    One row per organisation, summed by the database: read per sector, the root's
-    progress decoded 526 rows (35 organisations, ~15 sectors each) for the 21 numbers it
-    shows of each organisation (docs/benchmarks.md, change 26). Organisations with no deltas yet are
-    not in the result.
+    Its ProgressTotal row plus its deltas the fold has not counted yet, in one statement
+    (so one snapshot: a fold commits the deltas' removal and the totals' increase
+    together). Once folded that is one row per organisation: the root's 35 instead of
+    the ~530 delta rows of its organisations' sectors (docs/benchmarks.md, change 43).
+    Organisations with no counts yet are not in the result.
     """
     ids = list(dict.fromkeys(org_ids))
     if not ids:
         return {}
     conn = connection()
     among, params = any_of(conn, 2, ids)
+    where = f"campaign_id = {placeholder(conn, 1)} AND org_id{among}"
+    values = [campaign_id, *params]
+    if not is_postgres(conn):  # "?" marks: the values again for the second SELECT
+        values += values
     _, rows = await conn.execute_query(
-        f"SELECT org_id, {_TOTALS} FROM progress_delta "
-        f"WHERE campaign_id = {placeholder(conn, 1)} AND org_id{among} GROUP BY org_id",
-        [campaign_id, *params],
+        f"SELECT org_id, {_SUMS_SHOWN} FROM (SELECT org_id, {', '.join(_SHOWN)} FROM progress_total "
+        f"WHERE {where} UNION ALL SELECT org_id, {_DELTA_AS_TOTAL} FROM progress_delta "
+        f"WHERE {where} AND NOT in_totals) AS counts GROUP BY org_id",
+        values,
     )
     width = len(ROW_METRICS)
     return {row[0]: (tuple(row[1 : 1 + width]), tuple(row[1 + width :])) for row in rows}
@@ -215,12 +241,20 @@ async def tallies(org_ids: Iterable[int], tree: TreeView | None = None) -> dict[
 GROUP = "campaign_id, org_id, sector, direct"
 
 
-async def fold_deltas(limit: int = 20000) -> int:
-    """Folds groups with more than one row into one row each; returns rows removed.
+class Folded(NamedTuple):
+    counted: int  # delta rows counted into the totals
+    removed: int  # delta rows fewer
 
-    Exact at every moment: on PostgreSQL the rows deleted are exactly the rows summed
-    (one statement); on SQLite writes are serialised, so the two statements of the
-    transaction see the same rows.
+
+async def fold_deltas(limit: int = 20000) -> Folded:
+    """Folds the groups that have rows not yet counted (``in_totals`` false) into one
+    counted row each, and adds those rows to their organisations' totals. On PostgreSQL
+    at most ``limit`` groups a call: call again until nothing is counted.
+
+    Exact at every moment: on PostgreSQL one statement deletes the groups' rows, inserts
+    their sums and adds the uncounted ones among them to the totals (a concurrent fold
+    of the same group finds its rows gone and skips them); on SQLite writes are
+    serialised, so the statements of the transaction see the same rows.
     """
     from tortoise.transactions import in_transaction
 
@@ -229,35 +263,39 @@ async def fold_deltas(limit: int = 20000) -> int:
     async with in_transaction() as conn:
         if is_postgres(conn):
             result = await conn.execute_query_dict(
-                f"WITH groups AS (SELECT {GROUP} FROM progress_delta GROUP BY {GROUP} "
-                f"HAVING COUNT(*) > 1 LIMIT {int(limit)}), "
+                f"WITH groups AS (SELECT DISTINCT {GROUP} FROM progress_delta "
+                f"WHERE NOT in_totals LIMIT {int(limit)}), "
                 f"gone AS (DELETE FROM progress_delta d USING groups g WHERE "
                 + " AND ".join(f"d.{c} = g.{c}" for c in GROUP.split(", "))
-                + f" RETURNING d.*), "
-                f"folded AS (INSERT INTO progress_delta ({GROUP}, {columns}) "
-                f"SELECT {GROUP}, {sums} FROM gone GROUP BY {GROUP} RETURNING 1) "
-                "SELECT (SELECT COUNT(*) FROM gone) - (SELECT COUNT(*) FROM folded) AS removed"
+                + " RETURNING d.*), "
+                f"folded AS (INSERT INTO progress_delta ({GROUP}, {columns}, in_totals) "
+                f"SELECT {GROUP}, {sums}, TRUE FROM gone GROUP BY {GROUP} RETURNING 1), "
+                f"totals AS ({count_into_totals('gone', 'NOT in_totals')} RETURNING 1) "
+                "SELECT (SELECT COUNT(*) FROM gone WHERE NOT in_totals) AS counted, "
+                "(SELECT COUNT(*) FROM gone) - (SELECT COUNT(*) FROM folded) AS removed, "
+                "(SELECT COUNT(*) FROM totals) AS totals"
             )
-            return int(result[0]["removed"])
+            return Folded(int(result[0]["counted"]), int(result[0]["removed"]))
         top = await conn.execute_query_dict("SELECT MAX(id) AS top FROM progress_delta")
-        top_id = top[0]["top"] or 0
+        upto = f"id <= {int(top[0]['top'] or 0)}"
+        groups = (
+            f"{upto} AND ({GROUP}) IN (SELECT {GROUP} FROM progress_delta "
+            f"WHERE {upto} AND NOT in_totals)"
+        )
         before = await conn.execute_query_dict(
-            f"SELECT COUNT(*) AS n FROM progress_delta WHERE id <= {int(top_id)}"
+            "SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN in_totals THEN 0 ELSE 1 END), 0) "
+            f"AS counted FROM progress_delta WHERE {upto}"
         )
+        await conn.execute_query(count_into_totals("progress_delta", f"{upto} AND NOT in_totals"))
         await conn.execute_query(
-            f"INSERT INTO progress_delta ({GROUP}, {columns}) "
-            f"SELECT {GROUP}, {sums} FROM progress_delta WHERE id <= {int(top_id)} "
-            f"GROUP BY {GROUP} HAVING COUNT(*) > 1"
+            f"INSERT INTO progress_delta ({GROUP}, {columns}, in_totals) "
+            f"SELECT {GROUP}, {sums}, TRUE FROM progress_delta WHERE {groups} GROUP BY {GROUP}"
         )
-        await conn.execute_query(
-            f"DELETE FROM progress_delta WHERE id <= {int(top_id)} AND ({GROUP}) IN "
-            f"(SELECT {GROUP} FROM progress_delta WHERE id <= {int(top_id)} "
-            f"GROUP BY {GROUP} HAVING COUNT(*) > 1)"
-        )
+        await conn.execute_query(f"DELETE FROM progress_delta WHERE {groups}")
         after = await conn.execute_query_dict(
-            f"SELECT COUNT(*) AS n FROM progress_delta WHERE id <= {int(top_id)}"
+            f"SELECT COUNT(*) AS n FROM progress_delta WHERE {upto}"
         )
-        return int(before[0]["n"]) - int(after[0]["n"])
+        return Folded(int(before[0]["counted"]), int(before[0]["n"]) - int(after[0]["n"]))
 
 
 async def newest_delta_id() -> int:

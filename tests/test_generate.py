@@ -23,10 +23,18 @@ from models.account import Account
 from models.campaign import Campaign, shipped_template
 from models.notification import Notification
 from models.organization import Organization, OrgType, child_path
-from models.progress import METRICS, BranchFacts, BranchTally, ProgressDelta
+from models.progress import (
+    METRICS,
+    SECTOR_KEYS,
+    TOTAL_COLUMNS,
+    BranchFacts,
+    BranchTally,
+    ProgressDelta,
+    ProgressTotal,
+)
 from models.rectification import BranchState, Review, SelfCheck
 from resolvers.notification import notification_message
-from resolvers.progress import fold_deltas
+from resolvers.progress import Folded, fold_deltas
 from schema.ids import decode_int_id, encode_id
 from tests.api import Api, gid, ratings
 from tests.test_rectification_flow import REVIEW, SUBMIT
@@ -109,9 +117,36 @@ async def stored_deltas(folded: bool) -> dict[tuple[int, str, bool], list[int]]:
         seen[key] += 1
         for i, m in enumerate(METRICS):
             sums[key][i] += getattr(row, m)
-    if folded:  # one row per group, as fold_deltas leaves them
+    if folded:  # one row per group, each counted into the totals, as fold_deltas leaves them
         assert max(seen.values()) == 1
+        assert all(row.in_totals for row in rows)
     return {k: v for k, v in sums.items() if any(v)}
+
+
+def as_totals(deltas: dict[tuple[int, str, bool], list[int]]) -> dict[int, list[int]]:
+    """Per organisation, what its ProgressTotal row holds once every delta is counted."""
+    totals: dict[int, list[int]] = defaultdict(lambda: [0] * len(TOTAL_COLUMNS))
+    for (org_id, sector, _direct), vector in deltas.items():
+        total = totals[org_id]
+        for i, value in enumerate(vector):
+            total[i] += value
+        total[TOTAL_COLUMNS.index(SECTOR_KEYS[sector])] += vector[METRICS.index("key")]
+    return {k: v for k, v in totals.items() if any(v)}
+
+
+async def stored_totals() -> dict[int, list[int]]:
+    """The totals rows plus the deltas not yet counted into them."""
+    totals = {t.org_id: [getattr(t, c) for c in TOTAL_COLUMNS] for t in await ProgressTotal.all()}
+    fresh: dict[tuple[int, str, bool], list[int]] = defaultdict(lambda: [0] * len(METRICS))
+    for d in await ProgressDelta.filter(in_totals=False):
+        group = fresh[(d.org_id, d.sector.value, d.direct)]
+        for i, m in enumerate(METRICS):
+            group[i] += getattr(d, m)
+    for org_id, vector in as_totals(fresh).items():
+        total = totals.setdefault(org_id, [0] * len(TOTAL_COLUMNS))
+        for i, value in enumerate(vector):
+            total[i] += value
+    return {k: v for k, v in totals.items() if any(v)}
 
 
 async def check_counts(expected: dict[str, Any], folded: bool = True) -> None:
@@ -124,6 +159,7 @@ async def check_counts(expected: dict[str, Any], folded: bool = True) -> None:
     }
     assert tallies == expected["tally"]
     assert await stored_deltas(folded) == expected["deltas"]
+    assert await stored_totals() == as_totals(expected["deltas"])
 
 
 # --- replaying every branch's history through the rules ------------------------------
@@ -268,7 +304,7 @@ async def test_generated_counts_and_histories_are_what_the_api_would_write(
     assert summary.levels["root"] == 1 and summary.levels["units"] >= summary.levels["counties"]
     expected = await recount()
     await check_counts(expected)
-    assert await fold_deltas() == 0  # already folded: one row per group
+    assert await fold_deltas() == Folded(counted=0, removed=0)  # already folded and counted
     await check_references(expected)
     statuses = await replay_all(expected)
     assert statuses == Counter(summary.statuses)

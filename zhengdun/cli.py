@@ -66,10 +66,14 @@ def cmd_compact(args: argparse.Namespace) -> int:
     from resolvers.progress import fold_deltas
 
     async def work() -> int:
-        total = 0
-        while removed := await fold_deltas():
-            total += removed
-        print(f"已合并进度增量 {total} 行 / folded {total} progress delta rows")
+        counted = removed = 0
+        while (folded := await fold_deltas()).counted:  # until no group is left to count
+            counted += folded.counted
+            removed += folded.removed
+        print(
+            f"已计入进度合计 {counted} 行，合并后减少 {removed} 行 / "
+            f"counted {counted} progress delta rows into the totals, {removed} rows fewer"
+        )
         return 0
 
     return _with_db(work)

@@ -23,8 +23,8 @@ their quota of the worst rankable branches; key branches then send 0–3 further
 Every status is reached through ``models.workflow`` and every row is what the API
 writes for it: ``organization.branch_count``, ``branch_tally``, ``branch_state``,
 ``self_check`` (full ratings, template order), ``review``, ``notification`` and
-``progress_delta`` already folded (one row per campaign, organisation, sector and direct
-flag). Not written: the audit trail (``audit_entry``) of this generated history,
+``progress_delta`` already folded and counted (one row per campaign, organisation, sector
+and direct flag) with its sums in ``progress_total``. Not written: the audit trail (``audit_entry``) of this generated history,
 sessions, login attempts, notification reads, spot checks.
 
 Ids and accounts, for load tests:

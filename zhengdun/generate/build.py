@@ -435,7 +435,8 @@ class Generator:
 
     def _delta(self, org_id: int, sector: str, direct: bool, vector: list[int]) -> None:
         self.writer.emit(
-            "progress_delta", (self.next_delta, self.campaign_id, org_id, sector, direct, *vector)
+            "progress_delta",
+            (self.next_delta, self.campaign_id, org_id, sector, direct, *vector, True),
         )
         self.next_delta += 1
 

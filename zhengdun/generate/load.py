@@ -26,6 +26,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from models.progress import METRICS
+from resolvers.progress import count_into_totals
 from zhengdun.db import is_postgres
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -94,7 +95,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "notification": ("id", "campaign_id", "kind", "message", "created_at", "organization_id"),
     "branch_tally": ("id", "org_id", "sector", "branches", "direct_branches", "units"),
-    "progress_delta": ("id", "campaign_id", "org_id", "sector", "direct", *METRICS),
+    "progress_delta": ("id", "campaign_id", "org_id", "sector", "direct", *METRICS, "in_totals"),
 }
 # Foreign-key order: a batch's organisations before the rows that name them.
 ORDER = tuple(COLUMNS)
@@ -255,12 +256,14 @@ class Writer:
 
 
 async def finish(conn: BaseDBAsyncClient) -> None:
-    """Moves every sequence past the ids loaded, so the API can insert; vacuums.
+    """Sums the deltas (written counted) into the totals; moves every sequence past the
+    ids loaded, so the API can insert; vacuums.
 
     ``VACUUM (ANALYZE)`` as after any bulk load: statistics for the planner, and the
     visibility map and hint bits set once here rather than by the first readers (whose
     reads would otherwise write, and be slower than every later one).
     """
+    await conn.execute_query(count_into_totals("progress_delta", "TRUE"))
     if not is_postgres(conn):
         return  # SQLite gives max(rowid) + 1 by itself
     for table in ID_TABLES:
@@ -268,4 +271,4 @@ async def finish(conn: BaseDBAsyncClient) -> None:
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
             f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
         )
-    await conn.execute_script(f"VACUUM (ANALYZE) {', '.join(ID_TABLES)}")
+    await conn.execute_script(f"VACUUM (ANALYZE) {', '.join(ID_TABLES)}, progress_total")
