@@ -11,7 +11,9 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from models.errors import RuleError, UserErrorCode
+from models.progress import ProgressDelta, ProgressTotal
 from models.rectification import BranchState, Review, SelfCheck
+from resolvers.progress import FOLD_LOCK, Folded, fold_deltas, fold_new_deltas
 from resolvers.rectification import lock_state
 from tests.api import Api, admin, build_tree, campaign, gid, ratings
 from tests.test_rectification_flow import REVIEW, SUBMIT
@@ -152,3 +154,40 @@ async def test_a_submission_ended_by_a_deadlock_is_run_again(api: Api, settings:
         await other.close()
     assert done["userErrors"] == [] and done["selfCheck"]["version"] == 2
     assert await SelfCheck.filter(branch_id=branch.id).count() == 2
+
+
+async def test_one_fold_at_a_time(api: Api, settings: Settings) -> None:
+    """Every worker folds in the background; a fold holds an advisory lock to the end of
+    its transaction. While another session holds it, a background fold does nothing and
+    tries again at its next interval (the deltas are still summed by every read); a
+    waiting fold (``zhengdun compact``) proceeds once it is released."""
+    if not is_postgres(connection()):
+        pytest.skip("PostgreSQL's advisory locks")
+    tree = await build_tree()
+    await campaign()
+    branch = tree.branches[0]
+    await admin(branch, "branch")
+    b = await api.login("branch")
+    submitted = await api.data(SUBMIT, {"b": gid(branch), "r": ratings(poor=1)}, b)
+    assert submitted["submitSelfCheck"]["userErrors"] == []
+    fresh = await ProgressDelta.filter(in_totals=False).count()
+    assert fresh > 0
+
+    other = await asyncpg.connect(settings.database_url)
+    try:
+        held = other.transaction()
+        await held.start()
+        await other.execute("SELECT pg_advisory_xact_lock($1)", FOLD_LOCK)
+        assert await fold_deltas(wait=False) == Folded(0, 0, busy=True)
+        assert await fold_new_deltas(None) is None  # not done: the next interval tries again
+        waiting = asyncio.create_task(fold_deltas())
+        await asyncio.sleep(0.2)
+        assert not waiting.done()
+        assert await ProgressDelta.filter(in_totals=False).count() == fresh
+        await held.rollback()
+        folded = await asyncio.wait_for(waiting, 10)
+    finally:
+        await other.close()
+    assert folded.counted == fresh and not folded.busy
+    assert await ProgressDelta.filter(in_totals=False).count() == 0
+    assert await ProgressTotal.filter(org_id=branch.parent_id).count() == 1
