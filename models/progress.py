@@ -64,15 +64,9 @@ class Tally(NamedTuple):
     units: int
 
 
-class ProgressDelta(Model):
-    """A signed change of the counts of one organisation, sector and campaign."""
+class Counts(Model):
+    """The METRICS, one column each: of a delta row and of a totals row."""
 
-    id = fields.BigIntField(primary_key=True)
-    campaign_id = fields.IntField()
-    org_id = fields.IntField()
-    sector = fields.CharEnumField(Sector, max_length=30)
-    # True on the row of the branch's parent: the counts among direct children.
-    direct = fields.BooleanField()
     submitted = fields.IntField(default=0)
     key = fields.IntField(default=0)
     selected = fields.IntField(default=0)
@@ -85,6 +79,20 @@ class ProgressDelta(Model):
     n_key_pending_review = fields.IntField(default=0)
     n_rectified = fields.IntField(default=0)
     n_carried_over = fields.IntField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ProgressDelta(Counts):
+    """A signed change of the counts of one organisation, sector and campaign."""
+
+    id = fields.BigIntField(primary_key=True)
+    campaign_id = fields.IntField()
+    org_id = fields.IntField()
+    sector = fields.CharEnumField(Sector, max_length=30)
+    # True on the row of the branch's parent: the counts among direct children.
+    direct = fields.BooleanField()
     # Counted into the organisation's ProgressTotal (by the fold): a row written by a
     # change is not yet, the fold's rows are. In the database a row inserted without it
     # is not yet counted (so a fold counts it). Migration 0009 indexes the rows not yet
@@ -96,7 +104,7 @@ class ProgressDelta(Model):
         indexes = (("campaign_id", "org_id"),)
 
 
-class ProgressTotal(Model):
+class ProgressTotal(Counts):
     """Progress counts of one organisation in one campaign.
 
     All sectors together, and its key branches in each sector: the sums of the deltas
@@ -105,17 +113,6 @@ class ProgressTotal(Model):
     id = fields.IntField(primary_key=True)
     campaign_id = fields.IntField()
     org_id = fields.IntField()
-    submitted = fields.IntField(default=0)
-    key = fields.IntField(default=0)
-    selected = fields.IntField(default=0)
-    quota_met = fields.IntField(default=0)
-    n_pending_review = fields.IntField(default=0)
-    n_rejected = fields.IntField(default=0)
-    n_passed = fields.IntField(default=0)
-    n_key_rectifying = fields.IntField(default=0)
-    n_key_pending_review = fields.IntField(default=0)
-    n_rectified = fields.IntField(default=0)
-    n_carried_over = fields.IntField(default=0)
     # Key branches of each sector (SECTOR_KEYS, in Sector's order).
     key_party_government_organ = fields.IntField(default=0)
     key_public_institution = fields.IntField(default=0)
@@ -142,8 +139,10 @@ class ProgressTotal(Model):
 # Sector → the ProgressTotal column of its key branches, in Sector's order.
 SECTOR_KEYS = {s.value: f"key_{s.value.lower()}" for s in Sector}
 TOTAL_COLUMNS = [*METRICS, *SECTOR_KEYS.values()]
-if list(ProgressTotal._meta.fields_db_projection)[3:] != TOTAL_COLUMNS:
-    raise RuntimeError("ProgressTotal's columns are not METRICS and one key column per Sector")
+if {*ProgressTotal._meta.fields_db_projection} - {"id", "campaign_id", "org_id"} != {
+    *TOTAL_COLUMNS
+} or {*METRICS} != {*Counts._meta.fields_db_projection}:
+    raise RuntimeError("the counts' columns are not METRICS (and one key column per Sector)")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from models.errors import RuleError, UserErrorCode
+from models.organization import Organization
 from models.progress import ProgressDelta, ProgressTotal
 from models.rectification import BranchState, Review, SelfCheck
 from resolvers.progress import FOLD_LOCK, Folded, fold_deltas, fold_new_deltas
@@ -122,6 +123,18 @@ async def _wait_for_a_lock_wait(conn: asyncpg.Connection) -> None:
     raise AssertionError("no session waited for a lock")
 
 
+async def a_branch_that_submitted(api: Api) -> tuple[Organization, str]:
+    """A tree and a campaign; a branch whose admin has submitted once, and that admin's token."""
+    tree = await build_tree()
+    await campaign()
+    branch = tree.branches[0]
+    await admin(branch, "branch")
+    token = await api.login("branch")
+    submitted = await api.data(SUBMIT, {"b": gid(branch), "r": ratings(poor=1)}, token)
+    assert submitted["submitSelfCheck"]["userErrors"] == []
+    return branch, token
+
+
 async def test_a_submission_ended_by_a_deadlock_is_run_again(api: Api, settings: Settings) -> None:
     """A submission locks its state row, then raises its parent's version of states
     (migration 0008). Another session holding that version and then asking for the state
@@ -129,13 +142,7 @@ async def test_a_submission_ended_by_a_deadlock_is_run_again(api: Api, settings:
     detects first), which is run again and succeeds once the other session has gone."""
     if not is_postgres(connection()):
         pytest.skip("PostgreSQL's row locks and deadlock detection")
-    tree = await build_tree()
-    await campaign()
-    branch = tree.branches[0]
-    await admin(branch, "branch")
-    b = await api.login("branch")
-    first = await api.data(SUBMIT, {"b": gid(branch), "r": ratings(poor=1)}, b)
-    assert first["submitSelfCheck"]["userErrors"] == []  # the state and version rows exist
+    branch, b = await a_branch_that_submitted(api)  # its state and version rows exist
 
     other = await asyncpg.connect(settings.database_url)
     try:
@@ -163,13 +170,7 @@ async def test_one_fold_at_a_time(api: Api, settings: Settings) -> None:
     waiting fold (``zhengdun compact``) proceeds once it is released."""
     if not is_postgres(connection()):
         pytest.skip("PostgreSQL's advisory locks")
-    tree = await build_tree()
-    await campaign()
-    branch = tree.branches[0]
-    await admin(branch, "branch")
-    b = await api.login("branch")
-    submitted = await api.data(SUBMIT, {"b": gid(branch), "r": ratings(poor=1)}, b)
-    assert submitted["submitSelfCheck"]["userErrors"] == []
+    branch, _ = await a_branch_that_submitted(api)
     fresh = await ProgressDelta.filter(in_totals=False).count()
     assert fresh > 0
 
