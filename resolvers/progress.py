@@ -150,12 +150,11 @@ SECTORS = [s.value for s in Sector]  # the order of every per-sector list shown
 _NO_KEYS = (0,) * len(SECTORS)
 if not all(s.isidentifier() for s in SECTORS):  # written into the SQL below as they are
     raise RuntimeError("a Sector value is not a plain identifier")
-_KEY_COLUMNS = list(SECTOR_KEYS.values())
-_SHOWN = [*ROW_METRICS, *_KEY_COLUMNS]  # what the view reads of a total, in this order
-# A delta row as a total's columns (its key in its sector's column, 0 in the others).
+# A delta row's key branches in one sector's column of a total (0 in the others).
+_KEY_IN = {s: f"CASE WHEN sector = '{s}' THEN key ELSE 0 END" for s in SECTOR_KEYS}
+_SHOWN = [*ROW_METRICS, *SECTOR_KEYS.values()]  # what the view reads of a total, in order
 _DELTA_AS_TOTAL = ", ".join(
-    [*ROW_METRICS]
-    + [f"CASE WHEN sector = '{s}' THEN key ELSE 0 END AS {c}" for s, c in SECTOR_KEYS.items()]
+    [*ROW_METRICS] + [f"{_KEY_IN[s]} AS {c}" for s, c in SECTOR_KEYS.items()]
 )
 _SUMS_SHOWN = ", ".join(f"SUM({c})" for c in _SHOWN)
 
@@ -163,9 +162,7 @@ _SUMS_SHOWN = ", ".join(f"SUM({c})" for c in _SHOWN)
 def count_into_totals(source: str, where: str) -> str:
     """The upsert adding the sums of ``source``'s delta rows matching ``where`` to their
     organisations' ProgressTotal rows (the fold's and the generator's)."""
-    sums = [f"SUM({m})" for m in METRICS] + [
-        f"SUM(CASE WHEN sector = '{s}' THEN key ELSE 0 END)" for s in SECTOR_KEYS
-    ]
+    sums = [f"SUM({m})" for m in METRICS] + [f"SUM({key})" for key in _KEY_IN.values()]
     return (
         f"INSERT INTO progress_total (campaign_id, org_id, {', '.join(TOTAL_COLUMNS)}) "
         f"SELECT campaign_id, org_id, {', '.join(sums)} FROM {source} WHERE {where} "
@@ -284,10 +281,9 @@ async def fold_deltas(limit: int = 20000, *, wait: bool = True) -> Folded:
                 + " RETURNING d.*), "
                 f"folded AS (INSERT INTO progress_delta ({GROUP}, {columns}, in_totals) "
                 f"SELECT {GROUP}, {sums}, TRUE FROM gone GROUP BY {GROUP} RETURNING 1), "
-                f"totals AS ({count_into_totals('gone', 'NOT in_totals')} RETURNING 1) "
+                f"totals AS ({count_into_totals('gone', 'NOT in_totals')}) "
                 "SELECT (SELECT COUNT(*) FROM gone WHERE NOT in_totals) AS counted, "
-                "(SELECT COUNT(*) FROM gone) - (SELECT COUNT(*) FROM folded) AS removed, "
-                "(SELECT COUNT(*) FROM totals) AS totals"
+                "(SELECT COUNT(*) FROM gone) - (SELECT COUNT(*) FROM folded) AS removed"
             )
             return Folded(int(result[0]["counted"]), int(result[0]["removed"]))
         top = await conn.execute_query_dict("SELECT MAX(id) AS top FROM progress_delta")
